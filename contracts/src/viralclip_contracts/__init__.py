@@ -1,0 +1,76 @@
+"""viralclip's wire contract: the events between services, their topics and value types."""
+
+from .events import (
+    SCHEMA_VERSION,
+    BatchCreated,
+    BatchFailed,
+    ClipsScored,
+    Event,
+    PipelineEvent,
+    ThumbnailsDone,
+    WindowsReady,
+)
+from .topics import (
+    BATCH_CREATED,
+    BATCH_FAILED,
+    CLIPS_SCORED,
+    PIPELINE_TOPICS,
+    THUMBNAILS_DONE,
+    WINDOWS_READY,
+    dead_letter_topic,
+)
+from .values import (
+    AspectRatio,
+    Clip,
+    ClipBatchConfig,
+    ClipLengthPreset,
+    ClipStatus,
+    Grade,
+    ProcessingTimeframe,
+    SceneSegment,
+    ScoringStrategy,
+    Stage,
+    TranscriptSegment,
+    VideoType,
+    Window,
+)
+
+EVENT_BY_TOPIC: dict[str, type[Event]] = {
+    BATCH_CREATED: BatchCreated,
+    WINDOWS_READY: WindowsReady,
+    CLIPS_SCORED: ClipsScored,
+    THUMBNAILS_DONE: ThumbnailsDone,
+    BATCH_FAILED: BatchFailed,
+}
+
+__all__ = [
+    "BATCH_CREATED",
+    "BATCH_FAILED",
+    "CLIPS_SCORED",
+    "EVENT_BY_TOPIC",
+    "PIPELINE_TOPICS",
+    "SCHEMA_VERSION",
+    "THUMBNAILS_DONE",
+    "WINDOWS_READY",
+    "AspectRatio",
+    "BatchCreated",
+    "BatchFailed",
+    "Clip",
+    "ClipBatchConfig",
+    "ClipLengthPreset",
+    "ClipStatus",
+    "ClipsScored",
+    "Event",
+    "Grade",
+    "PipelineEvent",
+    "ProcessingTimeframe",
+    "SceneSegment",
+    "ScoringStrategy",
+    "Stage",
+    "ThumbnailsDone",
+    "TranscriptSegment",
+    "VideoType",
+    "Window",
+    "WindowsReady",
+    "dead_letter_topic",
+]

@@ -1,0 +1,80 @@
+"""Pipeline events. Each is a small past-tense fact; adding optional fields is the only evolution."""
+
+from datetime import UTC, datetime
+from typing import Literal
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from .values import ClipBatchConfig, Clip, Stage, Window
+
+SCHEMA_VERSION: Literal[1] = 1
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Event(BaseModel):
+    """Fields every event carries. `event_id` is the de-duplication key."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: UUID = Field(default_factory=uuid4, description="Unique id; consumers de-duplicate on it.")
+    schema_version: Literal[1] = Field(default=SCHEMA_VERSION, description="Version of this contract.")
+    occurred_at: AwareDatetime = Field(default_factory=_now, description="When it happened (UTC).")
+    batch_id: str = Field(description="The clip batch; also the Kafka key.", examples=["b-2c1e7f"])
+    video_id: str = Field(examples=["v-hwhap-114"])
+    job_id: str = Field(
+        description="One pipeline run of the batch; events of a superseded job are ignored.",
+        examples=["j-91ab03"],
+    )
+    producer: str = Field(description="Service that emitted the event.", examples=["windowing"])
+
+
+class BatchCreated(Event):
+    """A creator asked for clips of a video (or retried a failed batch as a new job)."""
+
+    event_type: Literal["batch.created"] = "batch.created"
+    config: ClipBatchConfig
+
+
+class WindowsReady(Event):
+    """The video was cut into candidate windows for scoring."""
+
+    event_type: Literal["windows.ready"] = "windows.ready"
+    config: ClipBatchConfig
+    language: str = Field(examples=["en"])
+    windows: tuple[Window, ...]
+
+
+class ClipsScored(Event):
+    """Clips were composed, scored and stored; thumbnails are still missing."""
+
+    event_type: Literal["clips.scored"] = "clips.scored"
+    config: ClipBatchConfig
+    clips: tuple[Clip, ...] = Field(description="Ranked, best first.")
+    windows_total: int = Field(ge=0)
+    windows_failed: int = Field(ge=0, description="Windows whose scoring failed; the rest went on.")
+
+
+class ThumbnailsDone(Event):
+    """Every clip has its thumbnail (or a recorded reason why not): the batch is ready."""
+
+    event_type: Literal["thumbnails.done"] = "thumbnails.done"
+    clips: tuple[Clip, ...] = Field(description="Final clip records, ranked, with thumbnail paths.")
+    thumbnails_failed: int = Field(default=0, ge=0)
+
+
+class BatchFailed(Event):
+    """A stage gave up on the batch."""
+
+    event_type: Literal["batch.failed"] = "batch.failed"
+    stage: Stage
+    error_message: str = Field(
+        description="What failed and what to do, for the creator.",
+        examples=["Scoring failed: OpenAI rate limit, retries exhausted after 5 attempts."],
+    )
+
+
+PipelineEvent = BatchCreated | WindowsReady | ClipsScored | ThumbnailsDone | BatchFailed
