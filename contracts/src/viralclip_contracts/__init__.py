@@ -31,6 +31,7 @@ from .values import (
     ScoringStrategy,
     Stage,
     TranscriptSegment,
+    Video,
     VideoType,
     Window,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "Stage",
     "ThumbnailsDone",
     "TranscriptSegment",
+    "Video",
     "VideoType",
     "Window",
     "WindowsReady",

@@ -206,3 +206,16 @@ class Clip(_Value):
     thumbnail_path: str | None = Field(
         default=None, description="Relative to the media root.", examples=["thumbnails/b1/c1.jpg"]
     )
+
+
+class Video(_Value):
+    """A video registered by the earlier phases: its media file, transcript and scenes."""
+
+    video_id: str = Field(examples=["v-hwhap-114"])
+    title: str = Field(examples=["The Value of the Moon"])
+    media_path: str = Field(description="Relative to the media root.", examples=["videos/hwhap-114.mp4"])
+    duration_sec: float = Field(gt=0)
+    language: str = Field(default="en", description="BCP-47 language of the speech.")
+    summary: str = Field(default="", description="A few sentences about the whole video.")
+    transcript: tuple[TranscriptSegment, ...] = ()
+    scenes: tuple[SceneSegment, ...] = ()
