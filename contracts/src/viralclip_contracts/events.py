@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from .values import ClipBatchConfig, Clip, Stage, Window
+from .values import Clip, ClipBatchConfig, Stage, Window
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -20,6 +20,7 @@ class Event(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+    event_type: str = Field(description="The topic this event belongs on, e.g. `batch.created`.")
     event_id: UUID = Field(default_factory=uuid4, description="Unique id; consumers de-duplicate on it.")
     schema_version: Literal[1] = Field(default=SCHEMA_VERSION, description="Version of this contract.")
     occurred_at: AwareDatetime = Field(default_factory=_now, description="When it happened (UTC).")

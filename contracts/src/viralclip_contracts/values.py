@@ -181,7 +181,7 @@ class Window(_Value):
 
 
 class Clip(_Value):
-    """A scored clip, flat as in the `clips` collection (the seed's Clip plus viral_reason, hook, hashtags)."""
+    """A scored clip, flat as in `clips`: the seed's Clip plus viral_reason, hook and hashtags."""
 
     clip_id: str = Field(description="Derived from batch id and time range.", examples=["c-3f9a0d1b"])
     clip_batch_id: str

@@ -1,0 +1,39 @@
+"""Plumbing every viralclip service shares: settings, broker and database wiring, reliable delivery."""
+
+from .deadletter import DeadLetters, PoisonMessage
+from .delivery import Inbox, deliver, derived_event_id, is_stale_job
+from .kafka import consumer_options, ensure_topics, make_broker, publish_event
+from .logs import configure_logging, event_context
+from .mongo import Document, connect_mongo, database, redact_uri
+from .retry import TRANSIENT_ERRORS, RetriesExhausted, RetryPolicy
+from .settings import ServiceSettings, env_alias
+from .worker import WorkerContext, readiness, run_worker, worker_app, worker_context
+
+__all__ = [
+    "TRANSIENT_ERRORS",
+    "DeadLetters",
+    "Document",
+    "Inbox",
+    "PoisonMessage",
+    "RetriesExhausted",
+    "RetryPolicy",
+    "ServiceSettings",
+    "WorkerContext",
+    "configure_logging",
+    "connect_mongo",
+    "consumer_options",
+    "database",
+    "deliver",
+    "derived_event_id",
+    "ensure_topics",
+    "env_alias",
+    "event_context",
+    "is_stale_job",
+    "make_broker",
+    "publish_event",
+    "readiness",
+    "redact_uri",
+    "run_worker",
+    "worker_app",
+    "worker_context",
+]

@@ -1,0 +1,64 @@
+# viralclip — the Makefile is the manual. Needs only python3 (3.11+) and make.
+PYTHON ?= python3
+BOOT   := .bootstrap
+UV     := $(BOOT)/bin/uv
+VENV   := .venv
+BIN    := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+TYPED := contracts/src services/runtime/src services/windowing/src services/scoring/src \
+         services/thumbnail/src services/batch-api/src deploy/local/src tests/support/src
+
+.PHONY: help install lint typecheck test test-unit test-integration test-e2e test-faults \
+        test-containers up stack demo bench schemas asyncapi clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(BOOT)
+	$(BOOT)/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml */pyproject.toml services/*/pyproject.toml deploy/local/pyproject.toml tests/support/pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.synced ## create .venv from the lock file (uv, bootstrapped with pip)
+
+lint: install ## ruff lint + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install ## mypy (strict) on every package
+	$(BIN)/mypy $(TYPED)
+
+test: lint typecheck ## lint, types and the whole test suite (unit, integration, e2e, faults)
+	$(BIN)/pytest
+
+test-unit: install ## unit tests only (no broker, no database)
+	$(BIN)/pytest tests/unit
+
+test-integration: install ## integration tests against the real protocols
+	$(BIN)/pytest tests/integration
+
+test-e2e: install ## end-to-end: services as separate processes
+	$(BIN)/pytest tests/e2e
+
+test-faults: install ## fault-injection tests (crashes, outages, poison, fuzzing)
+	$(BIN)/pytest -m faults
+
+test-containers: install ## integration suite on Apache Kafka + MongoDB containers (needs a Docker engine)
+	VIRALCLIP_TEST_CONTAINERS=1 $(BIN)/pytest tests/integration
+
+stack: install ## only the embedded broker and database, in the foreground
+	$(BIN)/python -m viralclip_localstack stack
+
+up: install ## embedded broker + database + the four services, in the foreground (Ctrl-C stops all)
+	$(BIN)/python -m viralclip_localstack up
+
+schemas: install ## regenerate the contracts' JSON Schemas
+	$(BIN)/python -m viralclip_contracts.schema_export
+
+clean: ## remove the virtualenv and local state
+	rm -rf $(VENV) $(BOOT) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,167 @@
+"""The shell of a worker service: FastStream app with health, readiness, metrics and AsyncAPI routes.
+
+A worker's composition root (`build_app`) creates a `WorkerContext` (settings → clients → ports), registers
+its subscribers on `context.broker`, and returns `worker_app(context)`; `run_worker` serves it with uvicorn,
+which turns SIGTERM/SIGINT into a graceful stop (in-flight handlers finish, bounded by the broker's
+graceful timeout, and commit).
+"""
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from faststream.asgi import AsgiFastStream, AsgiResponse, get
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
+
+from .deadletter import DeadLetters
+from .delivery import Inbox
+from .kafka import ensure_topics, make_broker
+from .logs import configure_logging
+from .mongo import Document, connect_mongo, database, redact_uri
+from .observability import metrics_registry, tracer_provider
+from .retry import RetryPolicy
+from .settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerContext:
+    """Everything a worker's handlers need, created once per process."""
+
+    service: str
+    settings: ServiceSettings
+    broker: KafkaBroker
+    mongo: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    registry: CollectorRegistry
+    tracing: TracerProvider
+    inbox: Inbox
+    retry: RetryPolicy
+    dead_letters: DeadLetters = field(repr=False)
+
+    @property
+    def group(self) -> str:
+        """The consumer group of this service: replicas share it, other services have their own."""
+        return f"viralclip-{self.service}"
+
+
+def worker_context(service: str, settings: ServiceSettings) -> WorkerContext:
+    """Create the clients of a worker (they connect when the app starts)."""
+    configure_logging(service, level=settings.log_level, fmt=settings.log_format)
+    registry = metrics_registry()
+    tracing = tracer_provider(service, settings.otlp_endpoint)
+    broker = make_broker(settings, service=service, registry=registry, tracer_provider=tracing)
+    mongo = connect_mongo(settings)
+    db = database(mongo, settings)
+    dead_letters = next(m for m in broker.middlewares if isinstance(m, DeadLetters))
+    return WorkerContext(
+        service=service,
+        settings=settings,
+        broker=broker,
+        mongo=mongo,
+        db=db,
+        registry=registry,
+        tracing=tracing,
+        inbox=Inbox(db, group=f"viralclip-{service}"),
+        retry=RetryPolicy(
+            max_attempts=settings.retry_max_attempts, max_delay_sec=settings.retry_max_delay_sec
+        ),
+        dead_letters=dead_letters,
+    )
+
+
+async def readiness(context: WorkerContext) -> dict[str, str]:
+    """'ok' or the reason, per dependency."""
+    checks: dict[str, str] = {}
+    try:
+        await asyncio.wait_for(context.db.command("ping"), timeout=2)
+        checks["mongodb"] = "ok"
+    except (PyMongoError, TimeoutError) as error:
+        checks["mongodb"] = f"unavailable: {type(error).__name__}"
+    checks["kafka"] = "ok" if await context.broker.ping(timeout=2) else "unavailable"
+    return checks
+
+
+def worker_app(context: WorkerContext) -> AsgiFastStream:
+    """The ASGI app of a worker: the broker plus /healthz, /readyz, /metrics and /asyncapi.json."""
+
+    @get(description="The process is up.")
+    async def healthz(scope: Any) -> AsgiResponse:
+        return AsgiResponse(b'{"status":"ok"}', 200, {"content-type": "application/json"})
+
+    @get(description="MongoDB and Kafka answer.")
+    async def readyz(scope: Any) -> AsgiResponse:
+        checks = await readiness(context)
+        status = 200 if all(v == "ok" for v in checks.values()) else 503
+        return AsgiResponse(json.dumps(checks).encode(), status, {"content-type": "application/json"})
+
+    @get(description="Prometheus metrics.")
+    async def metrics(scope: Any) -> AsgiResponse:
+        return AsgiResponse(generate_latest(context.registry), 200, {"content-type": CONTENT_TYPE_LATEST})
+
+    async def create_topics() -> None:
+        await ensure_topics(
+            context.settings.kafka_bootstrap_servers,
+            partitions=context.settings.topic_partitions,
+        )
+        logger.info(
+            "connecting",
+            extra={
+                "kafka": context.settings.kafka_bootstrap_servers,
+                "mongodb": redact_uri(context.settings.mongodb_uri.get_secret_value()),
+            },
+        )
+
+    async def announce() -> None:
+        topics = sorted({t for s in context.broker.subscribers for t in getattr(s, "topics", ())})
+        logger.info("connected and subscribed", extra={"topics": topics, "group": context.group})
+
+    async def close_clients() -> None:
+        await context.mongo.close()
+        context.tracing.shutdown()
+
+    app = AsgiFastStream(
+        context.broker,
+        specification=AsyncAPI(
+            title=f"viralclip {context.service}",
+            version="1.0.0",
+            description=f"Events consumed and published by the viralclip {context.service} service.",
+        ),
+        asgi_routes=[("/healthz", healthz), ("/readyz", readyz), ("/metrics", metrics)],
+        on_startup=[create_topics],
+        after_startup=[announce],
+        after_shutdown=[close_clients],
+        logger=logging.getLogger(f"viralclip.{context.service}"),
+    )
+
+    @get(description="AsyncAPI document of this service's events.")
+    async def asyncapi_json(scope: Any) -> AsgiResponse:
+        document = app.schema.to_specification().to_jsonable()
+        return AsgiResponse(json.dumps(document).encode(), 200, {"content-type": "application/json"})
+
+    app.mount("/asyncapi.json", asyncapi_json)
+    return app
+
+
+def run_worker(app: Any, settings: ServiceSettings) -> None:
+    """Serve `app` until SIGTERM/SIGINT, then stop gracefully (exit code 0)."""
+    config = uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=30,
+    )
+    uvicorn.Server(config).run()
