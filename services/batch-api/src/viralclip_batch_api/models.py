@@ -1,0 +1,218 @@
+"""The API's model families, one per resource: `…Create`/`…Update` in, `…Public`/`…sPublic` out.
+
+Contract value types (`ClipBatchConfig`, `Clip`, `Video`, …) are reused, never re-declared.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from viralclip_contracts import (
+    AspectRatio,
+    Clip,
+    ClipBatchConfig,
+    ClipLengthPreset,
+    ProcessingTimeframe,
+    SceneSegment,
+    ScoringStrategy,
+    Stage,
+    TranscriptSegment,
+    Video,
+    VideoType,
+)
+
+from .projection import BatchStatus
+from .transcripts import TranscriptFormat
+
+Seconds = Annotated[float, Field(ge=0)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- videos -------------------------------------------------------------------------------------
+
+
+class VideoCreate(_In):
+    """A video registered by the earlier phases; the media file is already under the media root."""
+
+    video_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
+        description="Natural id from the earlier phases; generated when absent.",
+        examples=["v-hwhap-114"],
+    )
+    title: str = Field(min_length=1, max_length=300, examples=["The Value of the Moon"])
+    media_path: str = Field(
+        min_length=1, description="Relative to the media root.", examples=["videos/hwhap-114.mp4"]
+    )
+    duration_sec: float | None = Field(
+        default=None, gt=0, description="Probed from the media file when absent."
+    )
+    language: str = Field(default="en", min_length=2, max_length=35, examples=["en"])
+    summary: str = Field(default="", max_length=5000)
+    transcript: list[TranscriptSegment] | str = Field(
+        description="Timed segments, or the text of a JSON, SRT or WebVTT transcript."
+    )
+    transcript_format: TranscriptFormat | None = Field(
+        default=None, description="Format of a text transcript; detected when absent."
+    )
+    scenes: list[SceneSegment] = Field(default_factory=list)
+
+
+class VideoPublic(Video):
+    """A registered video with its transcript and scenes."""
+
+    created_at: datetime
+
+
+# --- clip batches -------------------------------------------------------------------------------
+
+
+class ClipBatchCreate(_In):
+    """What the creator chose on Get Clips (the seed's flat body), plus a name and a webhook."""
+
+    video_type: VideoType = VideoType.AUTO
+    aspect_ratio: AspectRatio = AspectRatio.PORTRAIT
+    clip_length_preset: ClipLengthPreset = ClipLengthPreset.AUTO
+    subtitle_enabled: bool = True
+    processing_timeframe_start: Seconds = Field(default=0.0, examples=[0.0])
+    processing_timeframe_end: Seconds | None = Field(
+        default=None, description="Open end means the end of the video.", examples=[1800.0]
+    )
+    include_specific_moments: str | None = Field(default=None, max_length=500)
+    scoring_strategy: ScoringStrategy | None = None
+    name: str = Field(default="default", min_length=1, max_length=120, examples=["first-run"])
+    webhook_url: AnyHttpUrl | None = Field(
+        default=None, description="POSTed the batch summary, HMAC-signed, when the batch ends."
+    )
+
+    @field_validator("processing_timeframe_end")
+    @classmethod
+    def _end_after_start(cls, end: float | None, info: ValidationInfo) -> float | None:
+        start = info.data.get("processing_timeframe_start")
+        if end is not None and start is not None and start >= end:
+            raise ValueError(f"must be after processing_timeframe_start ({start:g} s)")
+        return end
+
+    def to_config(self) -> ClipBatchConfig:
+        """The contract configuration this request asks for."""
+        return ClipBatchConfig(
+            video_type=self.video_type,
+            aspect_ratio=self.aspect_ratio,
+            clip_length_preset=self.clip_length_preset,
+            subtitle_enabled=self.subtitle_enabled,
+            processing_timeframe=ProcessingTimeframe(
+                start_sec=self.processing_timeframe_start, end_sec=self.processing_timeframe_end
+            ),
+            include_specific_moments=self.include_specific_moments,
+            scoring_strategy=self.scoring_strategy,
+        )
+
+
+class ClipBatchPublic(BaseModel):
+    """A clip batch as the UI shows it: configuration, status, pipeline stage and progress."""
+
+    batch_id: str = Field(examples=["b-2c1e7f"])
+    video_id: str = Field(examples=["v-hwhap-114"])
+    name: str
+    config: ClipBatchConfig
+    status: BatchStatus
+    stage: Stage
+    progress: float = Field(ge=0, le=1, description="Fraction done, for a progress bar.")
+    job_id: str = Field(description="The current pipeline run.", examples=["j-91ab03"])
+    windows_total: int | None = None
+    windows_failed: int | None = None
+    clips_total: int | None = None
+    thumbnails_failed: int | None = None
+    error_message: str | None = None
+    webhook_url: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ClipBatchesPublic(BaseModel):
+    """A page of batches, newest first; `count` is the total over all pages."""
+
+    data: list[ClipBatchPublic]
+    count: int
+
+
+class BatchProgressPublic(BaseModel):
+    """One server-sent event: the batch's status, stage and progress after a change."""
+
+    batch_id: str
+    job_id: str
+    status: BatchStatus
+    stage: Stage
+    progress: float = Field(ge=0, le=1)
+    clips_total: int | None = None
+    error_message: str | None = None
+
+
+# --- clips --------------------------------------------------------------------------------------
+
+
+class ClipPublic(Clip):
+    """A clip of the grid, with the URL of its thumbnail."""
+
+    thumbnail_url: str | None = Field(default=None, examples=["/viral-clip/clips/c-3f9a0d1b/thumbnail"])
+
+
+class ClipDetailPublic(ClipPublic):
+    """Everything the Segment Detail modal shows, including the transcript under the clip."""
+
+    transcript_excerpt: list[TranscriptSegment]
+
+
+class ClipsPublic(BaseModel):
+    """A page of clips; `count` is the total matching the filter."""
+
+    data: list[ClipPublic]
+    count: int
+
+
+class ClipUpdate(_In):
+    """A creator's edit: each given field replaces the clip's; the clip becomes `edited`."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    start_time_sec: Seconds | None = None
+    end_time_sec: Seconds | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> "ClipUpdate":
+        if not self.model_fields_set:
+            raise ValueError("give at least one of title, description, start_time_sec, end_time_sec")
+        return self
+
+
+# --- service ------------------------------------------------------------------------------------
+
+
+class HealthPublic(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadinessPublic(BaseModel):
+    """Whether the service can do its work: both dependencies answered."""
+
+    status: Literal["ready", "unavailable"]
+    database: bool
+    broker: bool
+
+
+class ErrorPublic(BaseModel):
+    """An error answer (404, 409, 401): what went wrong, in words."""
+
+    detail: str
