@@ -1,0 +1,83 @@
+"""Webhook core: the payload sent when a batch ends, its HMAC-SHA256 signature, retry delays.
+
+A receiver verifies `X-Viralclip-Signature: sha256=<hex>`, the HMAC-SHA256 of the raw request body
+keyed with the deployment's `VIRALCLIP_WEBHOOK_SECRET`. `X-Viralclip-Delivery` is the same on every
+retry of one delivery, so a receiver can de-duplicate.
+"""
+
+import hashlib
+import hmac
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from viralclip_contracts import Stage
+
+from .projection import BatchStatus
+
+SIGNATURE_HEADER = "X-Viralclip-Signature"
+EVENT_HEADER = "X-Viralclip-Event"
+DELIVERY_HEADER = "X-Viralclip-Delivery"
+_SCHEME = "sha256="
+
+
+class WebhookPayload(BaseModel):
+    """The batch summary POSTed to a batch's `webhook_url` when it becomes ready or failed."""
+
+    event: Literal["clip_batch.ready", "clip_batch.failed"]
+    delivery_id: str
+    batch_id: str
+    video_id: str
+    job_id: str
+    status: BatchStatus
+    stage: Stage
+    clips_total: int | None = None
+    error_message: str | None = None
+    occurred_at: datetime = Field(description="When the batch reached this status (UTC).")
+
+
+def delivery_id(batch_id: str, job_id: str, status: BatchStatus) -> str:
+    """Stable id of the one delivery a job's terminal status gets, so a replay never sends twice."""
+    digest = hashlib.sha256(f"{batch_id}:{job_id}:{status}".encode()).hexdigest()
+    return f"wh-{digest[:20]}"
+
+
+def encode(payload: WebhookPayload) -> bytes:
+    """The exact bytes that are signed and sent."""
+    return payload.model_dump_json().encode()
+
+
+def sign(body: bytes, secret: str) -> str:
+    """Signature header value: `sha256=` and the hex HMAC-SHA256 of `body` keyed by `secret`."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return _SCHEME + digest
+
+
+def verify(body: bytes, secret: str, signature: str) -> bool:
+    """True when `signature` is the signature of `body` under `secret` (constant-time compare)."""
+    return hmac.compare_digest(sign(body, secret), signature)
+
+
+def headers(payload: WebhookPayload, body: bytes, secret: str) -> dict[str, str]:
+    """Headers of one delivery attempt."""
+    return {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sign(body, secret),
+        EVENT_HEADER: payload.event,
+        DELIVERY_HEADER: payload.delivery_id,
+    }
+
+
+def backoff_schedule(
+    attempts: int, base_sec: float = 1.0, factor: float = 2.0, cap_sec: float = 60.0
+) -> tuple[float, ...]:
+    """Delays before attempts 2..`attempts`: exponential from `base_sec`, each at most `cap_sec`."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    return tuple(min(cap_sec, base_sec * factor**n) for n in range(attempts - 1))
+
+
+def is_success(status_code: int) -> bool:
+    """A receiver accepted the delivery (any 2xx)."""
+    return 200 <= status_code < 300

@@ -1,0 +1,90 @@
+"""Webhook signing and retry schedule: what a receiver relies on to trust and de-duplicate."""
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+import pytest
+
+from viralclip_batch_api.projection import BatchStatus
+from viralclip_batch_api.webhooks import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    WebhookPayload,
+    backoff_schedule,
+    delivery_id,
+    encode,
+    headers,
+    is_success,
+    sign,
+    verify,
+)
+from viralclip_contracts import Stage
+
+
+def _payload() -> WebhookPayload:
+    return WebhookPayload(
+        event="clip_batch.ready",
+        delivery_id=delivery_id("b-1", "j-1", BatchStatus.READY),
+        batch_id="b-1",
+        video_id="v-1",
+        job_id="j-1",
+        status=BatchStatus.READY,
+        stage=Stage.DONE,
+        clips_total=7,
+        occurred_at=datetime(2026, 11, 3, 12, 0, tzinfo=UTC),
+    )
+
+
+def test_signature_is_hmac_sha256_of_the_exact_body_a_receiver_can_recompute() -> None:
+    body = encode(_payload())
+
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+
+    assert sign(body, "s3cret") == f"sha256={expected}"
+
+
+def test_verify_accepts_the_right_secret_and_rejects_a_tampered_body_or_wrong_secret() -> None:
+    body = encode(_payload())
+    signature = sign(body, "s3cret")
+
+    assert verify(body, "s3cret", signature)
+    assert not verify(body + b" ", "s3cret", signature)
+    assert not verify(body, "other", signature)
+
+
+def test_headers_carry_signature_event_and_a_stable_delivery_id() -> None:
+    payload = _payload()
+    body = encode(payload)
+
+    sent = headers(payload, body, "s3cret")
+
+    assert sent[SIGNATURE_HEADER] == sign(body, "s3cret")
+    assert sent[DELIVERY_HEADER] == delivery_id("b-1", "j-1", BatchStatus.READY)
+    assert sent["X-Viralclip-Event"] == "clip_batch.ready"
+    assert "s3cret" not in "".join(sent.values())
+
+
+def test_delivery_id_differs_per_job_and_status() -> None:
+    ids = {
+        delivery_id("b-1", "j-1", BatchStatus.READY),
+        delivery_id("b-1", "j-2", BatchStatus.READY),
+        delivery_id("b-1", "j-1", BatchStatus.FAILED),
+    }
+
+    assert len(ids) == 3
+
+
+def test_backoff_grows_exponentially_and_is_capped() -> None:
+    assert backoff_schedule(5, base_sec=1, factor=2, cap_sec=5) == (1, 2, 4, 5)
+    assert backoff_schedule(1) == ()
+
+
+def test_backoff_needs_at_least_one_attempt() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        backoff_schedule(0)
+
+
+@pytest.mark.parametrize(("code", "ok"), [(200, True), (204, True), (301, False), (410, False), (503, False)])
+def test_only_2xx_counts_as_delivered(code: int, ok: bool) -> None:
+    assert is_success(code) is ok
