@@ -1,0 +1,127 @@
+"""Real test videos made with ffmpeg, and a way to read the pixels of the images cut from them.
+
+`write_timestamp_video` draws frames whose colour tells the second they belong to (see
+`colour_at_second`), with a black bar on the left and a white bar on the right outside the central
+9:16 column, so a thumbnail's pixels show both *when* it was taken and *where* it was cropped.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+FRAME_WIDTH = 1280
+FRAME_HEIGHT = 720
+BAR_WIDTH = 436
+"""Width of the black (left) and white (right) bars; the 408-px column between them holds the
+time colour and contains a centred 9:16 crop of the 1280x720 frame (405 px wide)."""
+
+BLACK = (0, 0, 0)
+WHITE = (255, 255, 255)
+_LEVEL = 85
+_COLOURS = 62
+"""Second `s` gets colour index `s % 62 + 1` of a 4x4x4 cube at levels 0/85/170/255; index 0
+(black) and 63 (white) are left out so they never clash with the bars."""
+
+
+def ffmpeg_executable() -> str:
+    """The system ffmpeg when on PATH, else the static binary of the `imageio-ffmpeg` wheel."""
+    system = shutil.which("ffmpeg")
+    if system is not None:
+        return system
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def colour_at_second(second: int) -> tuple[int, int, int]:
+    """The RGB colour the timestamp video shows during `second` (0-based)."""
+    index = second % _COLOURS + 1
+    return (_LEVEL * (index % 4), _LEVEL * (index // 4 % 4), _LEVEL * (index // 16))
+
+
+def second_from_colour(rgb: tuple[int, int, int], duration_sec: int) -> int:
+    """The second in `[0, duration_sec)` whose colour is nearest to `rgb` (valid up to 62 s)."""
+    if duration_sec > _COLOURS:
+        raise ValueError(f"duration_sec: colours repeat after {_COLOURS} s, got {duration_sec}")
+    return min(range(duration_sec), key=lambda s: _distance(colour_at_second(s), rgb))
+
+
+def colour_matches(actual: tuple[int, int, int], expected: tuple[int, int, int]) -> bool:
+    """Whether two colours agree within what YUV 4:2:0 and JPEG rounding can change (< 40/255)."""
+    return max(abs(a - e) for a, e in zip(actual, expected, strict=True)) < 40
+
+
+def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True))
+
+
+def write_timestamp_video(path: Path, duration_sec: int, fps: int = 5) -> Path:
+    """Write a 1280x720 H.264 MP4 whose central column's colour encodes the second (2 s GOP)."""
+    second = f"mod(floor(N/{fps}),{_COLOURS})+1"
+    colour = (
+        f"geq=r='{_LEVEL}*mod({second},4)'"
+        f":g='{_LEVEL}*mod(floor(({second})/4),4)'"
+        f":b='{_LEVEL}*floor(({second})/16)'"
+    )
+    bars = (
+        f"drawbox=x=0:y=0:w={BAR_WIDTH}:h={FRAME_HEIGHT}:color=black:t=fill,"
+        f"drawbox=x={FRAME_WIDTH - BAR_WIDTH}:y=0:w={BAR_WIDTH}:h={FRAME_HEIGHT}:color=white:t=fill"
+    )
+    graph = f"{colour},scale={FRAME_WIDTH}:{FRAME_HEIGHT}:flags=neighbor,format=yuv420p,{bars}"
+    source = f"color=c=black:s=16x9:r={fps}:d={duration_sec}"
+    _encode(path, ["-f", "lavfi", "-i", source, "-vf", graph, "-g", str(2 * fps)], timeout=120)
+    return path
+
+
+def write_long_video(path: Path, duration_sec: int, fps: int = 2, gop_sec: int = 4) -> Path:
+    """Write a textured 1280x720 H.264 MP4 quickly (low frame rate, ultrafast preset)."""
+    source = f"testsrc2=s={FRAME_WIDTH}x{FRAME_HEIGHT}:r={fps}:d={duration_sec}"
+    _encode(path, ["-f", "lavfi", "-i", source, "-g", str(gop_sec * fps)], timeout=600)
+    return path
+
+
+def _encode(path: Path, inputs_and_filters: list[str], timeout: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part.mp4")
+    command = [
+        ffmpeg_executable(),
+        *("-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
+        *inputs_and_filters,
+        *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"),
+        str(partial),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=timeout)
+    partial.replace(path)
+
+
+@dataclass(frozen=True)
+class RgbImage:
+    """A decoded image: rows of RGB triples."""
+
+    width: int
+    height: int
+    data: bytes
+
+    def pixel(self, x: int, y: int) -> tuple[int, int, int]:
+        """The RGB value at column `x`, row `y`."""
+        if not (0 <= x < self.width and 0 <= y < self.height):
+            raise IndexError(f"pixel ({x}, {y}) outside {self.width}x{self.height}")
+        offset = 3 * (y * self.width + x)
+        r, g, b = self.data[offset : offset + 3]
+        return (r, g, b)
+
+
+def read_rgb(image_path: Path, width: int, height: int) -> RgbImage:
+    """Decode an image file with ffmpeg into RGB pixels; it must be `width` x `height`."""
+    command = [
+        ffmpeg_executable(),
+        *("-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(image_path)),
+        *("-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"),
+    ]
+    result = subprocess.run(command, check=True, capture_output=True, timeout=30)
+    if len(result.stdout) != 3 * width * height:
+        raise ValueError(f"{image_path}: decoded {len(result.stdout)} bytes, expected {width}x{height} RGB")
+    return RgbImage(width, height, result.stdout)
