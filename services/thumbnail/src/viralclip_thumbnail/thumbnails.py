@@ -1,0 +1,99 @@
+"""A batch's thumbnails: one per clip at its midpoint, made concurrently within a bound.
+
+A clip whose frame cannot be made gets an outcome with the reason instead of a path; the others
+go on. Only the caller decides whether "every clip failed" fails the batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from viralclip_contracts import AspectRatio, Clip
+
+from .ffmpeg import FfmpegError, FfmpegRunner
+from .frames import FrameRequest, extract_frame, thumbnail_size
+from .paths import thumbnail_relative_path
+
+
+def default_concurrency() -> int:
+    """One ffmpeg per core: each frame extraction is CPU-bound decoding."""
+    return max(1, os.cpu_count() or 1)
+
+
+def clip_midpoint(clip: Clip) -> float:
+    """The moment whose frame represents the clip: halfway between its start and end."""
+    return (clip.start_time_sec + clip.end_time_sec) / 2
+
+
+@dataclass(frozen=True)
+class ThumbnailOutcome:
+    """What happened for one clip: a path relative to the media root, or the reason there is none."""
+
+    clip_id: str
+    thumbnail_path: str | None = None
+    error: str | None = None
+    ffmpeg_ran: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedThumbnail:
+    """A clip's thumbnail to make (`request`), or why it cannot be made (`error`)."""
+
+    clip_id: str
+    thumbnail_path: str
+    request: FrameRequest | None
+    error: str | None = None
+
+
+def plan_thumbnails(
+    media_root: Path,
+    source: Path,
+    clips: Sequence[Clip],
+    aspect: AspectRatio,
+    long_side: int,
+    video_duration_sec: float | None = None,
+) -> list[PlannedThumbnail]:
+    """For each clip: its thumbnail's path and frame request, or an error if the moment is off the video."""
+    size = thumbnail_size(aspect, long_side)
+    plans: list[PlannedThumbnail] = []
+    for clip in clips:
+        relative = thumbnail_relative_path(clip.clip_batch_id, clip.clip_id)
+        moment = clip_midpoint(clip)
+        if video_duration_sec is not None and moment >= video_duration_sec:
+            error = f"clip midpoint {moment:.2f} s is past the end of the video ({video_duration_sec:.2f} s)"
+            plans.append(PlannedThumbnail(clip.clip_id, relative, None, error))
+            continue
+        request = FrameRequest(source, moment, aspect, size, media_root / relative)
+        plans.append(PlannedThumbnail(clip.clip_id, relative, request))
+    return plans
+
+
+async def make_thumbnails(
+    runner: FfmpegRunner,
+    plans: Sequence[PlannedThumbnail],
+    *,
+    concurrency: int,
+    timeout_sec: float,
+) -> list[ThumbnailOutcome]:
+    """Make every planned thumbnail, at most `concurrency` ffmpeg runs at a time; outcomes in order."""
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+    limit = asyncio.Semaphore(concurrency)
+
+    async def make(plan: PlannedThumbnail) -> ThumbnailOutcome:
+        if plan.request is None:
+            return ThumbnailOutcome(plan.clip_id, error=plan.error)
+        async with limit:
+            try:
+                ran = await extract_frame(runner, plan.request, timeout_sec=timeout_sec)
+            except (FfmpegError, OSError) as error:
+                return ThumbnailOutcome(plan.clip_id, error=str(error) or type(error).__name__)
+        return ThumbnailOutcome(plan.clip_id, plan.thumbnail_path, ffmpeg_ran=ran)
+
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(make(plan)) for plan in plans]
+    return [task.result() for task in tasks]

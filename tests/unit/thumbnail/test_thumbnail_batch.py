@@ -1,0 +1,165 @@
+"""A batch's thumbnails: every clip's middle frame, concurrently within a bound, failures per clip."""
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from viralclip_contracts import AspectRatio, Clip, Grade
+from viralclip_testkit.media import colour_at_second, colour_matches, ffmpeg_executable, read_rgb
+from viralclip_thumbnail.ffmpeg import FfmpegResult, SubprocessFfmpegRunner
+from viralclip_thumbnail.thumbnails import clip_midpoint, make_thumbnails, plan_thumbnails
+
+TIMEOUT = 30.0
+
+
+class InFlightRunner(SubprocessFfmpegRunner):
+    """The real runner, recording how many ffmpeg processes run at once."""
+
+    def __init__(self, executable: str) -> None:
+        super().__init__(executable)
+        self.calls = 0
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def run(self, args: Sequence[str], *, timeout_sec: float) -> FfmpegResult:
+        self.calls += 1
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await super().run(args, timeout_sec=timeout_sec)
+        finally:
+            self.in_flight -= 1
+
+
+def make_clip(clip_id: str, start: float, end: float, batch_id: str = "b-1") -> Clip:
+    return Clip(
+        clip_id=clip_id,
+        clip_batch_id=batch_id,
+        video_id="v-1",
+        start_time_sec=start,
+        end_time_sec=end,
+        duration_sec=end - start,
+        title=f"Clip {clip_id}",
+        description="A test clip.",
+        viral_score=7.0,
+        grade_hook=Grade.A,
+        grade_flow=Grade.B,
+        grade_value=Grade.B_PLUS,
+        grade_trend=Grade.C,
+        language="en",
+        rank=1,
+    )
+
+
+async def test_every_clip_gets_its_middle_frame(
+    runner: SubprocessFfmpegRunner, timestamp_video: Path, tmp_path: Path
+) -> None:
+    clips = [make_clip("c-a", 0.0, 5.0), make_clip("c-b", 4.0, 17.0), make_clip("c-c", 12.0, 19.0)]
+    plans = plan_thumbnails(tmp_path, timestamp_video, clips, AspectRatio.SQUARE, 320)
+
+    outcomes = await make_thumbnails(runner, plans, concurrency=2, timeout_sec=TIMEOUT)
+
+    assert [o.clip_id for o in outcomes] == ["c-a", "c-b", "c-c"]
+    for clip, outcome in zip(clips, outcomes, strict=True):
+        assert outcome.error is None
+        assert outcome.thumbnail_path == f"thumbnails/b-1/{clip.clip_id}.jpg"
+        image = read_rgb(tmp_path / outcome.thumbnail_path, 320, 320)
+        middle_second = int(clip_midpoint(clip))
+        assert colour_matches(image.pixel(160, 160), colour_at_second(middle_second))
+        assert not colour_matches(image.pixel(160, 160), colour_at_second(int(clip.start_time_sec)))
+
+
+async def test_no_more_ffmpeg_processes_than_the_bound_run_at_once(
+    timestamp_video: Path, tmp_path: Path
+) -> None:
+    runner = InFlightRunner(ffmpeg_executable())
+    clips = [make_clip(f"c-{i}", float(i), i + 1.0) for i in range(8)]
+    plans = plan_thumbnails(tmp_path, timestamp_video, clips, AspectRatio.PORTRAIT, 160)
+
+    outcomes = await make_thumbnails(runner, plans, concurrency=3, timeout_sec=TIMEOUT)
+
+    assert all(o.error is None for o in outcomes)
+    assert runner.calls == 8
+    assert runner.most_in_flight == 3
+
+
+async def test_a_second_run_reuses_every_thumbnail(timestamp_video: Path, tmp_path: Path) -> None:
+    runner = InFlightRunner(ffmpeg_executable())
+    clips = [make_clip(f"c-{i}", float(i), i + 2.0) for i in range(4)]
+    plans = plan_thumbnails(tmp_path, timestamp_video, clips, AspectRatio.FEED, 160)
+    first = await make_thumbnails(runner, plans, concurrency=2, timeout_sec=TIMEOUT)
+
+    second = await make_thumbnails(runner, plans, concurrency=2, timeout_sec=TIMEOUT)
+
+    assert runner.calls == 4
+    assert [o.ffmpeg_ran for o in first] == [True] * 4
+    assert [o.ffmpeg_ran for o in second] == [False] * 4
+    assert [o.thumbnail_path for o in second] == [o.thumbnail_path for o in first]
+
+
+async def test_one_failing_clip_does_not_stop_the_others(
+    runner: SubprocessFfmpegRunner, timestamp_video: Path, tmp_path: Path
+) -> None:
+    clips = [make_clip("c-ok", 2.0, 4.0), make_clip("c-late", 30.0, 40.0)]
+    plans = plan_thumbnails(tmp_path, timestamp_video, clips, AspectRatio.SQUARE, 160)
+
+    ok, late = await make_thumbnails(runner, plans, concurrency=2, timeout_sec=TIMEOUT)
+
+    assert ok.thumbnail_path is not None
+    assert (tmp_path / ok.thumbnail_path).is_file()
+    assert late.thumbnail_path is None
+    assert late.error is not None
+    assert "found no frame at 35.00 s" in late.error
+
+
+async def test_a_timeout_is_recorded_for_that_clip(tmp_path: Path, timestamp_video: Path) -> None:
+    script = tmp_path / "ffmpeg-hung"
+    script.write_text("#!/bin/sh\nexec sleep 60\n")
+    script.chmod(0o755)
+    plans = plan_thumbnails(tmp_path, timestamp_video, [make_clip("c-1", 1.0, 2.0)], AspectRatio.SQUARE, 160)
+
+    (outcome,) = await asyncio.wait_for(
+        make_thumbnails(SubprocessFfmpegRunner(str(script)), plans, concurrency=1, timeout_sec=0.3),
+        timeout=10,
+    )
+
+    assert outcome.thumbnail_path is None
+    assert outcome.error == "ffmpeg did not finish within 0.3 s and was killed"
+
+
+async def test_clips_past_the_end_of_the_video_are_not_sent_to_ffmpeg(
+    timestamp_video: Path, tmp_path: Path
+) -> None:
+    runner = InFlightRunner(ffmpeg_executable())
+    plans = plan_thumbnails(
+        tmp_path,
+        timestamp_video,
+        [make_clip("c-1", 18.0, 26.0)],
+        AspectRatio.SQUARE,
+        160,
+        video_duration_sec=20.0,
+    )
+
+    (outcome,) = await make_thumbnails(runner, plans, concurrency=1, timeout_sec=TIMEOUT)
+
+    assert runner.calls == 0
+    assert outcome.error == "clip midpoint 22.00 s is past the end of the video (20.00 s)"
+
+
+async def test_a_missing_ffmpeg_fails_each_clip_with_the_reason(
+    timestamp_video: Path, tmp_path: Path
+) -> None:
+    runner = SubprocessFfmpegRunner(str(tmp_path / "no-ffmpeg-here"))
+    plans = plan_thumbnails(tmp_path, timestamp_video, [make_clip("c-1", 1.0, 2.0)], AspectRatio.SQUARE, 160)
+
+    (outcome,) = await make_thumbnails(runner, plans, concurrency=1, timeout_sec=TIMEOUT)
+
+    assert outcome.error is not None
+    assert "no-ffmpeg-here" in outcome.error
+
+
+async def test_a_concurrency_below_one_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="concurrency must be at least 1"):
+        await make_thumbnails(SubprocessFfmpegRunner("ffmpeg"), [], concurrency=0, timeout_sec=1)
