@@ -206,6 +206,11 @@ class Clip(_Value):
     thumbnail_path: str | None = Field(
         default=None, description="Relative to the media root.", examples=["thumbnails/b1/c1.jpg"]
     )
+    thumbnail_error: str | None = Field(
+        default=None,
+        description="Why the clip has no thumbnail (set by the thumbnail service when it has none).",
+        examples=["ffmpeg found no frame at 3721.50 s (is it past the end of the video?)"],
+    )
 
 
 class Video(_Value):
