@@ -32,6 +32,15 @@ class TopicProbe:
         parsed = [model.model_validate_json(r.value) for r in self.raw(topic, key=batch_id)]
         return [e for e in parsed if batch_id is None or e.batch_id == batch_id]
 
+    async def wait_for_raw(
+        self, topic: str, *, key: str | None = None, count: int = 1, timeout: float = 60.0
+    ) -> list[ConsumerRecord[bytes, bytes]]:
+        async def enough() -> list[ConsumerRecord[bytes, bytes]]:
+            found = self.raw(topic, key=key)
+            return found if len(found) >= count else []
+
+        return await eventually(enough, timeout=timeout, what=f"{count} record(s) on {topic}")
+
     async def wait_for(
         self, topic: str, *, batch_id: str | None = None, count: int = 1, timeout: float = 60.0
     ) -> list[Any]:
