@@ -1,0 +1,90 @@
+"""A small client of the viralclip REST API, as a frontend would use it (demo, tests, benchmarks)."""
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+from httpx_sse import aconnect_sse
+
+from viralclip_contracts import Video
+
+TERMINAL = frozenset({"ready", "final", "failed"})
+
+
+class ApiError(RuntimeError):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(
+            f"{response.request.method} {response.request.url} → {response.status_code}: "
+            f"{response.text[:500]}"
+        )
+        self.status_code = response.status_code
+
+
+class ViralclipClient:
+    """`base_url` ends in `/viral-clip`, e.g. `http://127.0.0.1:8000/viral-clip`."""
+
+    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 30.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
+
+    async def __aenter__(self) -> "ViralclipClient":
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.http.aclose()
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.http.request(method, path, **kwargs)
+        if response.is_error:
+            raise ApiError(response)
+        return response.json()
+
+    async def register_video(self, video: Video) -> dict[str, Any]:
+        """POST /videos with the video's media path, transcript (JSON segments) and scenes."""
+        body = video.model_dump(mode="json")
+        return dict(await self._call("POST", "/videos", json=body))
+
+    async def create_batch(
+        self, video_id: str, *, idempotency_key: str | None = None, **config: Any
+    ) -> dict[str, Any]:
+        """POST /videos/{id}/clip-batches → the batch (202) with its job id."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        return dict(
+            await self._call("POST", f"/videos/{video_id}/clip-batches", json=config, headers=headers)
+        )
+
+    async def batch(self, batch_id: str) -> dict[str, Any]:
+        return dict(await self._call("GET", f"/clip-batches/{batch_id}"))
+
+    async def clips(self, batch_id: str, **params: Any) -> list[dict[str, Any]]:
+        page = await self._call("GET", f"/clip-batches/{batch_id}/clips", params={"limit": 100, **params})
+        return list(page["data"])
+
+    async def wait_until_done(self, batch_id: str, *, timeout: float = 180.0) -> dict[str, Any]:
+        """Poll until the batch is ready, final or failed; return it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            batch = await self.batch(batch_id)
+            if batch["status"] in TERMINAL:
+                return batch
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"batch {batch_id} still {batch['status']}/{batch['stage']} after {timeout:.0f} s"
+                )
+            await asyncio.sleep(0.1)
+
+    async def progress(self, batch_id: str) -> AsyncIterator[Mapping[str, Any]]:
+        """The batch's server-sent progress events until it ends."""
+        async with aconnect_sse(
+            self.http, "GET", f"/clip-batches/{batch_id}/events", timeout=httpx.Timeout(30.0, read=None)
+        ) as source:
+            async for sse in source.aiter_sse():
+                if not sse.data:
+                    continue
+                update: Mapping[str, Any] = json.loads(sse.data)
+                yield update
+                if update.get("status") in TERMINAL:
+                    return
