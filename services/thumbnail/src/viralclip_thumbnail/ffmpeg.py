@@ -22,7 +22,11 @@ class FfmpegTimeout(FfmpegError):
 
 
 class ProbeError(FfmpegError):
-    """A media file is missing, unreadable or has no video stream."""
+    """A media file is missing, unreadable or has no video stream; `reason` completes "video file …"."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"video file {path} {reason}")
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -100,13 +104,13 @@ _DISPLAY_ASPECT = re.compile(r"\[SAR (\d+):(\d+) DAR \d+:\d+\]")
 def parse_probe_output(path: Path, stderr: str) -> MediaInfo:
     """Read duration and display size from `ffmpeg -i` output; ProbeError says why not."""
     if "No such file or directory" in stderr:
-        raise ProbeError(f"video file {path} does not exist")
+        raise ProbeError(path, "does not exist")
     if "Permission denied" in stderr:
-        raise ProbeError(f"video file {path} is not readable (permission denied)")
+        raise ProbeError(path, "is not readable (permission denied)")
     duration = _DURATION.search(stderr)
     video = _VIDEO_SIZE.search(stderr)
     if duration is None or video is None:
-        raise ProbeError(f"video file {path} is not a readable video: {_last_line(stderr)}")
+        raise ProbeError(path, f"is not a readable video: {_last_line(stderr)}")
     hours, minutes, seconds = duration.groups()
     width, height = int(video.group(1)), int(video.group(2))
     sar = _DISPLAY_ASPECT.search(video.group(3))
