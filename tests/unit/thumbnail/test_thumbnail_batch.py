@@ -1,17 +1,18 @@
 """A batch's thumbnails: every clip's middle frame, concurrently within a bound, failures per clip."""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
-from viralclip_contracts import AspectRatio, Clip, Grade
+from viralclip_contracts import AspectRatio, Clip
 from viralclip_testkit.media import colour_at_second, colour_matches, ffmpeg_executable, read_rgb
 from viralclip_thumbnail.ffmpeg import FfmpegResult, SubprocessFfmpegRunner
 from viralclip_thumbnail.thumbnails import clip_midpoint, make_thumbnails, plan_thumbnails
 
 TIMEOUT = 30.0
+ClipFactory = Callable[[str, float, float], Clip]
 
 
 class InFlightRunner(SubprocessFfmpegRunner):
@@ -33,28 +34,8 @@ class InFlightRunner(SubprocessFfmpegRunner):
             self.in_flight -= 1
 
 
-def make_clip(clip_id: str, start: float, end: float, batch_id: str = "b-1") -> Clip:
-    return Clip(
-        clip_id=clip_id,
-        clip_batch_id=batch_id,
-        video_id="v-1",
-        start_time_sec=start,
-        end_time_sec=end,
-        duration_sec=end - start,
-        title=f"Clip {clip_id}",
-        description="A test clip.",
-        viral_score=7.0,
-        grade_hook=Grade.A,
-        grade_flow=Grade.B,
-        grade_value=Grade.B_PLUS,
-        grade_trend=Grade.C,
-        language="en",
-        rank=1,
-    )
-
-
 async def test_every_clip_gets_its_middle_frame(
-    runner: SubprocessFfmpegRunner, timestamp_video: Path, tmp_path: Path
+    make_clip: ClipFactory, runner: SubprocessFfmpegRunner, timestamp_video: Path, tmp_path: Path
 ) -> None:
     clips = [make_clip("c-a", 0.0, 5.0), make_clip("c-b", 4.0, 17.0), make_clip("c-c", 12.0, 19.0)]
     plans = plan_thumbnails(tmp_path, timestamp_video, clips, AspectRatio.SQUARE, 320)
@@ -72,7 +53,7 @@ async def test_every_clip_gets_its_middle_frame(
 
 
 async def test_no_more_ffmpeg_processes_than_the_bound_run_at_once(
-    timestamp_video: Path, tmp_path: Path
+    make_clip: ClipFactory, timestamp_video: Path, tmp_path: Path
 ) -> None:
     runner = InFlightRunner(ffmpeg_executable())
     clips = [make_clip(f"c-{i}", float(i), i + 1.0) for i in range(8)]
@@ -85,7 +66,9 @@ async def test_no_more_ffmpeg_processes_than_the_bound_run_at_once(
     assert runner.most_in_flight == 3
 
 
-async def test_a_second_run_reuses_every_thumbnail(timestamp_video: Path, tmp_path: Path) -> None:
+async def test_a_second_run_reuses_every_thumbnail(
+    make_clip: ClipFactory, timestamp_video: Path, tmp_path: Path
+) -> None:
     runner = InFlightRunner(ffmpeg_executable())
     clips = [make_clip(f"c-{i}", float(i), i + 2.0) for i in range(4)]
     plans = plan_thumbnails(tmp_path, timestamp_video, clips, AspectRatio.FEED, 160)
@@ -100,7 +83,7 @@ async def test_a_second_run_reuses_every_thumbnail(timestamp_video: Path, tmp_pa
 
 
 async def test_one_failing_clip_does_not_stop_the_others(
-    runner: SubprocessFfmpegRunner, timestamp_video: Path, tmp_path: Path
+    make_clip: ClipFactory, runner: SubprocessFfmpegRunner, timestamp_video: Path, tmp_path: Path
 ) -> None:
     clips = [make_clip("c-ok", 2.0, 4.0), make_clip("c-late", 30.0, 40.0)]
     plans = plan_thumbnails(tmp_path, timestamp_video, clips, AspectRatio.SQUARE, 160)
@@ -114,7 +97,9 @@ async def test_one_failing_clip_does_not_stop_the_others(
     assert "found no frame at 35.00 s" in late.error
 
 
-async def test_a_timeout_is_recorded_for_that_clip(tmp_path: Path, timestamp_video: Path) -> None:
+async def test_a_timeout_is_recorded_for_that_clip(
+    make_clip: ClipFactory, tmp_path: Path, timestamp_video: Path
+) -> None:
     script = tmp_path / "ffmpeg-hung"
     script.write_text("#!/bin/sh\nexec sleep 60\n")
     script.chmod(0o755)
@@ -130,7 +115,7 @@ async def test_a_timeout_is_recorded_for_that_clip(tmp_path: Path, timestamp_vid
 
 
 async def test_clips_past_the_end_of_the_video_are_not_sent_to_ffmpeg(
-    timestamp_video: Path, tmp_path: Path
+    make_clip: ClipFactory, timestamp_video: Path, tmp_path: Path
 ) -> None:
     runner = InFlightRunner(ffmpeg_executable())
     plans = plan_thumbnails(
@@ -149,7 +134,7 @@ async def test_clips_past_the_end_of_the_video_are_not_sent_to_ffmpeg(
 
 
 async def test_a_missing_ffmpeg_fails_each_clip_with_the_reason(
-    timestamp_video: Path, tmp_path: Path
+    make_clip: ClipFactory, timestamp_video: Path, tmp_path: Path
 ) -> None:
     runner = SubprocessFfmpegRunner(str(tmp_path / "no-ffmpeg-here"))
     plans = plan_thumbnails(tmp_path, timestamp_video, [make_clip("c-1", 1.0, 2.0)], AspectRatio.SQUARE, 160)

@@ -97,3 +97,17 @@ async def make_thumbnails(
     async with asyncio.TaskGroup() as group:
         tasks = [group.create_task(make(plan)) for plan in plans]
     return [task.result() for task in tasks]
+
+
+def with_thumbnails(clips: Sequence[Clip], outcomes: Sequence[ThumbnailOutcome]) -> list[Clip]:
+    """The clips as they are now: each with its thumbnail path, or the error that left it without."""
+    by_clip = {outcome.clip_id: outcome for outcome in outcomes}
+    return [
+        clip.model_copy(
+            update={
+                "thumbnail_path": by_clip[clip.clip_id].thumbnail_path,
+                "thumbnail_error": by_clip[clip.clip_id].error,
+            }
+        )
+        for clip in clips
+    ]

@@ -1,0 +1,158 @@
+"""clips.scored → a thumbnail per clip → thumbnails.done (or batch.failed when none can be made).
+
+The handler loads the video, makes the thumbnails (reusing those that exist, so a re-delivery runs
+no ffmpeg at all), stores each clip's path or error, and publishes one event carrying the final clips.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from viralclip_contracts import BatchFailed, ClipsScored, Event, Stage, ThumbnailsDone, Video
+from viralclip_runtime import derived_event_id
+
+from .ffmpeg import FfmpegError, FfmpegRunner, ProbeError, probe_media
+from .frames import existing_thumbnail
+from .paths import MediaPathError, resolve_media_path
+from .repository import InvalidVideoRecord, ThumbnailRepository
+from .thumbnails import (
+    PlannedThumbnail,
+    ThumbnailOutcome,
+    make_thumbnails,
+    plan_thumbnails,
+    with_thumbnails,
+)
+
+PRODUCER = "thumbnail"
+logger = logging.getLogger(__name__)
+
+Publish = Callable[[Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ThumbnailOptions:
+    """How thumbnails are made: where media lives, their size, how many ffmpeg runs at once."""
+
+    media_root: Path
+    long_side: int
+    concurrency: int
+    timeout_sec: float
+
+
+class BatchCannotContinue(Exception):
+    """No thumbnail of the batch can be made; the message is for the creator."""
+
+
+async def handle_clips_scored(
+    event: ClipsScored,
+    *,
+    repository: ThumbnailRepository,
+    runner: FfmpegRunner,
+    publish: Publish,
+    options: ThumbnailOptions,
+) -> None:
+    """Make, store and announce the batch's thumbnails; publish batch.failed if none can be made."""
+    if await repository.is_stale(event):
+        logger.info("stale job ignored")
+        return
+    try:
+        outcomes = await _thumbnails(event, repository, runner, options)
+    except BatchCannotContinue as error:
+        await publish(batch_failed(event, str(error)))
+        return
+    await repository.record_thumbnails(event.batch_id, outcomes)
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    if outcomes and len(failed) == len(outcomes):
+        await publish(batch_failed(event, _every_clip_failed(event, failed)))
+        return
+    await publish(
+        ThumbnailsDone(
+            event_id=derived_event_id(event.job_id, "thumbnails.done"),
+            batch_id=event.batch_id,
+            video_id=event.video_id,
+            job_id=event.job_id,
+            producer=PRODUCER,
+            clips=tuple(with_thumbnails(event.clips, outcomes)),
+            thumbnails_failed=len(failed),
+        )
+    )
+
+
+def batch_failed(event: ClipsScored, message: str) -> BatchFailed:
+    """The batch.failed event for this job (the same id on every re-delivery)."""
+    return BatchFailed(
+        event_id=derived_event_id(event.job_id, "batch.failed"),
+        batch_id=event.batch_id,
+        video_id=event.video_id,
+        job_id=event.job_id,
+        producer=PRODUCER,
+        stage=Stage.THUMBNAILS,
+        error_message=message,
+    )
+
+
+async def _thumbnails(
+    event: ClipsScored,
+    repository: ThumbnailRepository,
+    runner: FfmpegRunner,
+    options: ThumbnailOptions,
+) -> list[ThumbnailOutcome]:
+    if not event.clips:
+        return []
+    video, source = await _video_source(event, repository, options.media_root)
+    aspect = event.config.aspect_ratio
+    plans = plan_thumbnails(options.media_root, source, event.clips, aspect, options.long_side)
+    if not _all_exist(plans):
+        duration = await _probe(video, runner, source, options.timeout_sec)
+        plans = plan_thumbnails(options.media_root, source, event.clips, aspect, options.long_side, duration)
+    return await make_thumbnails(
+        runner, plans, concurrency=options.concurrency, timeout_sec=options.timeout_sec
+    )
+
+
+async def _video_source(
+    event: ClipsScored, repository: ThumbnailRepository, media_root: Path
+) -> tuple[Video, Path]:
+    try:
+        video = await repository.load_video(event.video_id)
+    except InvalidVideoRecord as error:
+        raise BatchCannotContinue(f"Thumbnails failed: {error}.") from None
+    if video is None:
+        raise BatchCannotContinue(
+            f"Thumbnails failed: video {event.video_id} is not registered. "
+            "Register the video again, then retry the batch."
+        )
+    try:
+        return video, resolve_media_path(media_root, video.media_path)
+    except MediaPathError as error:
+        raise BatchCannotContinue(f"Thumbnails failed for video {event.video_id}: {error}.") from None
+
+
+async def _probe(video: Video, runner: FfmpegRunner, source: Path, timeout: float) -> float:
+    where = f"the video file {video.media_path} of video {video.video_id}"
+    try:
+        info = await probe_media(runner, source, timeout_sec=timeout)
+    except ProbeError as error:
+        raise BatchCannotContinue(
+            f"Thumbnails failed: {where} {error.reason}. "
+            "Upload the video again or fix its media path, then retry the batch."
+        ) from None
+    except FfmpegError as error:
+        raise BatchCannotContinue(f"Thumbnails failed: reading {where}: {error}.") from None
+    except OSError as error:
+        raise BatchCannotContinue(f"Thumbnails failed: ffmpeg could not be started: {error}.") from None
+    return info.duration_sec
+
+
+def _all_exist(plans: Sequence[PlannedThumbnail]) -> bool:
+    return all(plan.request is not None and existing_thumbnail(plan.request) for plan in plans)
+
+
+def _every_clip_failed(event: ClipsScored, failed: Sequence[ThumbnailOutcome]) -> str:
+    return (
+        f"Thumbnails failed for all {len(failed)} clips of batch {event.batch_id}; "
+        f"the first error: {failed[0].error}. Check that the video file plays, then retry the batch."
+    )

@@ -1,0 +1,76 @@
+"""MongoDB access of the thumbnail service: reads `videos`, writes only the thumbnail fields of `clips`."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from pymongo import UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+
+from viralclip_contracts import Event, Video
+from viralclip_runtime import is_stale_job
+
+from .thumbnails import ThumbnailOutcome
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidVideoRecord(ValueError):
+    """The registered video document does not have the fields of a Video."""
+
+
+class ThumbnailRepository(ABC):
+    """Port: what the handler reads and writes."""
+
+    @abstractmethod
+    async def is_stale(self, event: Event) -> bool:
+        """Whether the batch has moved on to another job than the event's."""
+
+    @abstractmethod
+    async def load_video(self, video_id: str) -> Video | None:
+        """The registered video, None when there is none; InvalidVideoRecord when it is malformed."""
+
+    @abstractmethod
+    async def record_thumbnails(self, batch_id: str, outcomes: Sequence[ThumbnailOutcome]) -> None:
+        """Set each clip's `thumbnail_path` and `thumbnail_error` (idempotent)."""
+
+
+class MongoThumbnailRepository(ThumbnailRepository):
+    """The repository over the `videos`, `clips` and `clip_batches` collections."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._db = db
+
+    async def is_stale(self, event: Event) -> bool:
+        return await is_stale_job(self._db, event)
+
+    async def load_video(self, video_id: str) -> Video | None:
+        document = await self._db["videos"].find_one({"_id": video_id})
+        if document is None:
+            return None
+        try:
+            return Video.model_validate({**document, "video_id": document["_id"]})
+        except ValidationError as error:
+            fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
+            raise InvalidVideoRecord(f"video {video_id} is registered with invalid {fields}") from None
+
+    async def record_thumbnails(self, batch_id: str, outcomes: Sequence[ThumbnailOutcome]) -> None:
+        if not outcomes:
+            return
+        updates = [
+            UpdateOne(
+                {"_id": outcome.clip_id, "clip_batch_id": batch_id},
+                {"$set": {"thumbnail_path": outcome.thumbnail_path, "thumbnail_error": outcome.error}},
+            )
+            for outcome in outcomes
+        ]
+        result = await self._db["clips"].bulk_write(updates, ordered=False)
+        if result.matched_count < len(outcomes):
+            logger.warning(
+                "some clips of the batch are not stored; their thumbnails are only in the event",
+                extra={"stored": result.matched_count, "clips": len(outcomes)},
+            )
