@@ -1,0 +1,153 @@
+"""Response bodies of the Responses double: plausible clips for the windows found in a prompt.
+
+The prompt lists windows as `### Window <id>: <start>s – <end>s` followed by transcript lines
+`[<start> – <end>] <text>` (see `viralclip_scoring.prompt`); the target duration comes from the line
+`Target clip duration: <low>-<high> seconds`. Each answer is one clip per window, built from whole lines.
+"""
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+AnswerShape = Literal["ok", "out_of_range", "outside_window", "empty"]
+
+_WINDOW = re.compile(r"^### Window (\S+): ([\d.]+)s – ([\d.]+)s\s*$")
+_LINE = re.compile(r"^\[([\d.]+) – ([\d.]+)\] (.*)$")
+_TARGET = re.compile(r"Target clip duration: ([\d.]+)-([\d.]+) seconds")
+_GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C")
+MAX_CLIPS = 20
+
+
+@dataclass(frozen=True)
+class PromptLine:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class PromptWindow:
+    window_id: str
+    start: float
+    end: float
+    lines: tuple[PromptLine, ...]
+
+
+def parse_windows(prompt_input: str) -> list[PromptWindow]:
+    """The windows (and their timed lines) listed in a scoring prompt's input."""
+    windows: list[PromptWindow] = []
+    current: tuple[str, float, float] | None = None
+    lines: list[PromptLine] = []
+    for raw in prompt_input.splitlines():
+        header = _WINDOW.match(raw)
+        if header:
+            if current:
+                windows.append(PromptWindow(*current, lines=tuple(lines)))
+            current, lines = (header[1], float(header[2]), float(header[3])), []
+            continue
+        line = _LINE.match(raw)
+        if line and current:
+            lines.append(PromptLine(float(line[1]), float(line[2]), line[3]))
+    if current:
+        windows.append(PromptWindow(*current, lines=tuple(lines)))
+    return windows
+
+
+def target_duration(prompt_input: str) -> tuple[float, float]:
+    """The (low, high) clip duration the prompt asks for; 30–60 s when it says nothing."""
+    found = _TARGET.search(prompt_input)
+    return (float(found[1]), float(found[2])) if found else (30.0, 60.0)
+
+
+def answer_text(prompt_input: str, shape: AnswerShape) -> str:
+    """The structured-output JSON text answering `prompt_input`."""
+    if shape == "empty":
+        return json.dumps({"clips": []})
+    low, high = target_duration(prompt_input)
+    clips = [
+        _clip(window, low, high, index, shape)
+        for index, window in enumerate(parse_windows(prompt_input)[:MAX_CLIPS])
+        if window.lines
+    ]
+    return json.dumps({"clips": clips})
+
+
+def response_body(
+    *,
+    model: str,
+    prompt_input: str,
+    text: str | None = None,
+    refusal: str | None = None,
+    incomplete_reason: str | None = None,
+) -> dict[str, Any]:
+    """A `Response` object as the API returns it, carrying `text` or a `refusal`."""
+    content: dict[str, Any] = (
+        {"type": "refusal", "refusal": refusal}
+        if refusal is not None
+        else {"type": "output_text", "text": text or "", "annotations": [], "logprobs": []}
+    )
+    output_chars = len(refusal if refusal is not None else text or "")
+    suffix = hashlib.sha256(f"{time.time_ns()}".encode()).hexdigest()[:24]
+    return {
+        "id": f"resp_{suffix}",
+        "object": "response",
+        "created_at": int(time.time()),
+        "status": "incomplete" if incomplete_reason else "completed",
+        "incomplete_details": {"reason": incomplete_reason} if incomplete_reason else None,
+        "error": None,
+        "model": model,
+        "output": [
+            {
+                "type": "message",
+                "id": f"msg_{suffix}",
+                "status": "incomplete" if incomplete_reason else "completed",
+                "role": "assistant",
+                "content": [content],
+            }
+        ],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "usage": {
+            "input_tokens": len(prompt_input) // 4,
+            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+            "output_tokens": output_chars // 4,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": len(prompt_input) // 4 + output_chars // 4,
+        },
+    }
+
+
+def _clip(window: PromptWindow, low: float, high: float, index: int, shape: AnswerShape) -> dict[str, Any]:
+    chosen = [window.lines[0]]
+    for line in window.lines[1:]:
+        if chosen[-1].end - chosen[0].start >= low or line.end - chosen[0].start > high:
+            break
+        chosen.append(line)
+    start, end = chosen[0].start, chosen[-1].end
+    digest = int(hashlib.sha256(window.window_id.encode()).hexdigest(), 16)
+    score = 5.0 + (digest % 45) / 10
+    if shape == "out_of_range":
+        score = 12.5 if index % 2 == 0 else -3.0
+    if shape == "outside_window":
+        start, end = window.end + 100.0, window.end + 100.0 + (end - start)
+    opening = chosen[0].text.split(": ", 1)[-1]
+    return {
+        "start_sec": start,
+        "end_sec": end,
+        "title": " ".join(opening.split()[:8]).rstrip(".,;:") or f"Clip {window.window_id}",
+        "description": f"A moment from window {window.window_id}: {opening[:120]}",
+        "viral_score": round(score, 1),
+        "grades": {
+            "hook": _GRADES[digest % len(_GRADES)],
+            "flow": _GRADES[(digest >> 3) % len(_GRADES)],
+            "value": _GRADES[(digest >> 6) % len(_GRADES)],
+            "trend": _GRADES[(digest >> 9) % len(_GRADES)],
+        },
+        "viral_reason": "A strong opening line with a clear payoff.",
+        "hook": opening[:150],
+        "hashtags": ["#clip", "#viral", "#shorts"],
+    }
