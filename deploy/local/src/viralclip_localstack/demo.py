@@ -1,0 +1,249 @@
+"""`make demo`: the whole pipeline on the bundled NASA podcast, through the REST API, on the embedded stack.
+
+Starts the broker, the database and the four services as separate processes, renders the first minutes of
+the sample podcast into the media root, registers it (`POST /viral-clip/videos`), asks for clips
+(`POST /viral-clip/videos/{id}/clip-batches`), follows the batch's server-sent progress, prints the ranked
+clips and checks their thumbnails, then stops everything. `--keep-running` leaves the stack up.
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+
+from .client import TERMINAL, ViralclipClient
+from .fleet import Fleet
+from .sample import write_sample
+from .stack import EmbeddedStack
+
+BAR_WIDTH = 30
+DEMO_CONFIG: dict[str, Any] = {
+    "name": "demo",
+    "video_type": "podcast",
+    "aspect_ratio": "9:16",
+    "clip_length_preset": "30-60s",
+}
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """What `make demo` was asked to do."""
+
+    workdir: Path
+    minutes: float
+    api_port: int
+    keep_running: bool
+    uses_openai: bool
+    timeout_sec: float
+    base_env: Mapping[str, str]  # the environment the services inherit
+
+
+class DemoFailed(RuntimeError):
+    """The pipeline did not deliver what the demo shows (a failed batch, no clips, missing thumbnails)."""
+
+
+def progress_line(update: Mapping[str, Any], width: int = BAR_WIDTH) -> str:
+    """A text progress bar for one progress event: `[#####-----]  50%  scoring`."""
+    fraction = min(1.0, max(0.0, float(update.get("progress") or 0.0)))
+    filled = round(fraction * width)
+    status, stage = update.get("status", "?"), update.get("stage", "?")
+    state = stage if status == "draft" else f"{stage} ({status})"
+    return f"[{'#' * filled}{'-' * (width - filled)}] {fraction:4.0%}  {state}"
+
+
+def clip_table(clips: Sequence[Mapping[str, Any]], media_root: Path) -> str:
+    """The ranked clips as a fixed-width table: rank, time range, score, grades, title, thumbnail."""
+    header = ("#", "time", "score", "hook", "flow", "value", "trend", "title", "thumbnail")
+    rows = [header]
+    for clip in sorted(clips, key=lambda c: int(c["rank"])):
+        thumbnail = clip.get("thumbnail_path")
+        rows.append(
+            (
+                str(clip["rank"]),
+                f"{_clock(clip['start_time_sec'])}–{_clock(clip['end_time_sec'])}",
+                f"{float(clip['viral_score']):.1f}",
+                clip["grade_hook"],
+                clip["grade_flow"],
+                clip["grade_value"],
+                clip["grade_trend"],
+                _shorten(str(clip["title"]), 46),
+                str(media_root / thumbnail) if thumbnail else "(none)",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def missing_thumbnails(clips: Sequence[Mapping[str, Any]], media_root: Path) -> list[str]:
+    """Ids of clips whose thumbnail file is not on disk."""
+    return [
+        str(clip["clip_id"])
+        for clip in clips
+        if not clip.get("thumbnail_path") or not (media_root / str(clip["thumbnail_path"])).is_file()
+    ]
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(float(seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
+    """Run the demo; 0 when the ranked clips and their thumbnails are there."""
+    scorer = "OpenAI (OPENAI_API_KEY is set)" if options.uses_openai else "the offline scorer"
+    if not options.uses_openai:
+        scorer += " (no OPENAI_API_KEY; set it to score with OpenAI)"
+    _say(out, f"viralclip demo — scoring with {scorer}")
+    media_root = (options.workdir / "media").resolve()
+    stack = EmbeddedStack(env=options.base_env)
+    service_env = {
+        **options.base_env,
+        "VIRALCLIP_MEDIA_ROOT": str(media_root),
+        "VIRALCLIP_LOG_FORMAT": "json",
+    }
+    fleet = Fleet(service_env, log_dir=options.workdir / "logs")
+    if options.api_port:
+        fleet.ports["batch-api"] = options.api_port
+    _say(out, "rendering the sample video; starting the embedded broker, database and four services …")
+    render = asyncio.ensure_future(write_sample(media_root, minutes=options.minutes))
+    starting = asyncio.ensure_future(asyncio.to_thread(_start, stack, fleet))
+    try:
+        await asyncio.shield(starting)
+        files = await render
+        _say(out, f"services ready; logs in {options.workdir / 'logs'}")
+        api_url = f"{fleet.url('batch-api')}/viral-clip"
+        async with asyncio.timeout(options.timeout_sec):
+            await _clip_sample(api_url, files.video, media_root, out)
+        if options.keep_running:
+            _say(out, f"\nthe stack keeps running: API {api_url}  (docs: {fleet.url('batch-api')}/docs)")
+            _say(out, "press Ctrl-C to stop it")
+            await _until_interrupted()
+        return 0
+    except (RuntimeError, TimeoutError, OSError, httpx.HTTPError) as failure:
+        # DemoFailed, a service that would not start, the API refusing: say what, and where the logs are.
+        _say(out, f"\ndemo failed: {failure}\nservice logs: {options.workdir / 'logs'}")
+        return 1
+    finally:
+        render.cancel()
+        # A thread cannot be cancelled: let a start-up in progress finish, then stop what it started.
+        await asyncio.gather(render, starting, return_exceptions=True)
+        _say(out, "stopping the services, the broker and the database …")
+        await asyncio.to_thread(_stop, stack, fleet)
+        _say(out, "stopped")
+
+
+async def _clip_sample(api_url: str, video: Any, media_root: Path, out: TextIO) -> None:
+    started = time.monotonic()
+    async with ViralclipClient(api_url) as client:
+        await client.register_video(video)
+        _say(out, f"registered {video.video_id}: {video.title} ({video.duration_sec / 60:.1f} min)")
+        batch = await client.create_batch(video.video_id, **DEMO_CONFIG)
+        batch_id = str(batch["batch_id"])
+        _say(out, f"clip batch {batch_id} created (job {batch['job_id']}); following its progress:")
+        final = await _follow(client, batch_id, out)
+        if final["status"] == "failed":
+            raise DemoFailed(f"batch {batch_id} failed: {final.get('error_message')}")
+        clips = await client.clips(batch_id)
+    elapsed = time.monotonic() - started
+    _say(out, f"\n{len(clips)} clips, ranked by viral score ({elapsed:.1f} s from upload to thumbnails):\n")
+    _say(out, clip_table(clips, media_root))
+    if not clips:
+        raise DemoFailed("the batch ended without clips")
+    missing = missing_thumbnails(clips, media_root)
+    if missing:
+        raise DemoFailed(f"thumbnail files missing for {', '.join(missing)}")
+    _say(out, f"\nall {len(clips)} thumbnail files exist under {media_root}")
+
+
+async def _follow(client: ViralclipClient, batch_id: str, out: TextIO) -> dict[str, Any]:
+    """Draw the progress bar from the SSE stream; fall back to polling if the stream ends early."""
+    live = out.isatty()
+    last = ""
+    try:
+        async for update in client.progress(batch_id):
+            line = progress_line(update)
+            if live:
+                out.write(f"\r{line}\x1b[K")
+                out.flush()
+            elif line != last:
+                _say(out, line)
+            last = line
+            if update.get("status") in TERMINAL:
+                break
+    except httpx.HTTPError as error:
+        _say(out, f"\nprogress stream interrupted ({error.__class__.__name__}); polling instead")
+    if live:
+        out.write("\n")
+    return await client.wait_until_done(batch_id)
+
+
+def _start(stack: EmbeddedStack, fleet: Fleet) -> None:
+    stack.start()
+    fleet.base_env.update(stack.env)  # the stack's addresses are known once it runs
+    fleet.start_all()
+    fleet.wait_ready(timeout=120)
+
+
+def _stop(stack: EmbeddedStack, fleet: Fleet) -> None:
+    try:
+        fleet.stop()
+    finally:
+        stack.stop()
+
+
+async def _until_interrupted() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+def _say(out: TextIO, text: str) -> None:
+    out.write(text + "\n")
+    out.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line (and whether OPENAI_API_KEY is set) and run the demo."""
+    parser = argparse.ArgumentParser(prog="python -m viralclip_localstack.demo", description=__doc__)
+    parser.add_argument("--minutes", type=float, default=5.0, help="length of the sample (default 5)")
+    parser.add_argument("--workdir", type=Path, default=Path("var/demo"), help="media and logs go here")
+    parser.add_argument("--api-port", type=int, default=0, help="REST API port (default: any free one)")
+    parser.add_argument("--keep-running", action="store_true", help="leave the stack up afterwards")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed for the batch")
+    args = parser.parse_args(argv)
+    if args.minutes <= 0:
+        parser.error("--minutes: must be positive")
+    options = DemoOptions(
+        workdir=args.workdir,
+        minutes=args.minutes,
+        api_port=args.api_port,
+        keep_running=args.keep_running,
+        uses_openai=bool(os.environ.get("OPENAI_API_KEY")),
+        timeout_sec=args.timeout,
+        base_env=dict(os.environ),
+    )
+    return asyncio.run(run_demo(options))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
