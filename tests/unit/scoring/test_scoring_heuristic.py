@@ -1,0 +1,141 @@
+"""The offline scorer: transcript features into sub-scores, grades and LLM-shaped clips."""
+
+import pytest
+
+from viralclip_contracts import Clip, ClipBatchConfig, Grade, TranscriptSegment, Window
+from viralclip_scoring.heuristic import GRADE_FLOORS, best_clip, grade_for, score_windows, sub_scores
+from viralclip_scoring.heuristic_lexicon import DEFAULT_TREND_LEXICON, merge_lexicon
+from viralclip_scoring.validate import ClipLimits, rank_clips, repair_answer
+from viralclip_testkit.responses_sample import sample_windows
+
+GRADE_ORDER = [grade for _, grade in GRADE_FLOORS] + [Grade.F]
+
+
+def segments(*texts: str, seconds: float = 8.0) -> list[TranscriptSegment]:
+    return [
+        TranscriptSegment(
+            start_sec=index * (seconds + 0.4), end_sec=index * (seconds + 0.4) + seconds, text=text
+        )
+        for index, text in enumerate(texts)
+    ]
+
+
+def window_of(parts: list[TranscriptSegment], scenes: int = 1) -> Window:
+    return Window(
+        window_id="w0000",
+        start_sec=parts[0].start_sec,
+        end_sec=parts[-1].end_sec,
+        scene_ids=tuple(f"s{index}" for index in range(scenes)),
+        transcript=tuple(parts),
+    )
+
+
+NOTHING = frozenset[str]()
+BODY = "The crater floors near the poles stay below minus two hundred degrees."
+
+
+def test_a_question_number_or_direct_address_opens_better_than_a_dangling_start() -> None:
+    strong = sub_scores(segments("Why would you fly three days to a dead rock?", BODY), NOTHING)
+    weak = sub_scores(segments("and um so that was sort of the thing there.", BODY), NOTHING)
+
+    assert strong.hook > weak.hook
+    assert grade_for(strong.hook) != grade_for(weak.hook)
+
+
+def test_flow_rewards_complete_sentences_and_punishes_filler_and_dangling_ends() -> None:
+    clean = sub_scores(segments("Water ice sits in the dark craters.", BODY), NOTHING)
+    dangling = sub_scores(segments("because it, um, like, you know", "and then we, uh, so"), NOTHING)
+
+    assert clean.flow > dangling.flow
+
+
+def test_value_rewards_information_density() -> None:
+    dense = sub_scores(
+        segments("Apollo 17 returned 110 kilograms of regolith from Taurus-Littrow in 1972.", BODY),
+        NOTHING,
+    )
+    vague = sub_scores(segments("It was really good, you know, it was just so good.", "Yeah."), NOTHING)
+
+    assert dense.value > vague.value
+
+
+def test_trend_follows_the_configured_lexicon_of_the_video_type() -> None:
+    text = segments("The secret nobody tells you about lunar ice and the future of money.", BODY)
+    lexicon = merge_lexicon(DEFAULT_TREND_LEXICON, {"podcast": ["lunar", "ice"]})
+
+    plain = sub_scores(text, frozenset())
+    with_lexicon = sub_scores(text, lexicon["podcast"] | lexicon["*"])
+
+    assert with_lexicon.trend > plain.trend
+    assert {"lunar", "ice"} <= lexicon["podcast"]
+
+
+def test_gaming_clips_with_more_scene_cuts_score_higher() -> None:
+    lines = segments(*(["We push the boss now and it drops to half health."] * 5))
+    calm = best_clip(window_of(lines, scenes=1), ClipBatchConfig(video_type="gaming"))
+    hectic = best_clip(window_of(lines, scenes=20), ClipBatchConfig(video_type="gaming"))
+
+    assert calm is not None
+    assert hectic is not None
+    assert hectic.viral_score > calm.viral_score
+
+
+def test_grades_never_get_worse_as_the_sub_score_rises() -> None:
+    values = [step / 100 for step in range(101)]
+    ranks = [GRADE_ORDER.index(grade_for(value)) for value in values]
+
+    assert ranks == sorted(ranks, reverse=True)
+    assert grade_for(1.0) is Grade.A_PLUS
+    assert grade_for(0.0) is Grade.F
+
+
+def test_a_window_shorter_than_the_preset_yields_no_clip() -> None:
+    short = window_of(segments("Too short.", "Still short."))
+
+    assert best_clip(short, ClipBatchConfig(clip_length_preset="60-90s")) is None
+
+
+@pytest.fixture(scope="module")
+def sample_clips() -> tuple[Clip, ...]:
+    config = ClipBatchConfig(video_type="podcast", clip_length_preset="30-60s")
+    windows = sample_windows(window_sec=75.0, max_duration_sec=1200.0)
+    answer = score_windows(windows, config)
+    limits = ClipLimits(timeframe=(0.0, 1200.0), duration_bounds=(30.0, 60.0))
+    repaired = repair_answer(answer, windows, limits)
+    assert not repaired.rejections, repaired.rejections
+    return rank_clips(repaired.candidates, batch_id="b-sample", video_id="v-sample", language="en")
+
+
+def test_the_sample_podcast_yields_at_least_five_clips_with_sane_grades(
+    sample_clips: tuple[Clip, ...],
+) -> None:
+    assert len(sample_clips) >= 5
+    for clip in sample_clips:
+        assert 0 <= clip.viral_score <= 10
+        assert 30 * 0.8 <= clip.duration_sec <= 60 * 1.2
+        assert {clip.grade_hook, clip.grade_flow, clip.grade_value, clip.grade_trend} <= set(Grade)
+    scores = [clip.viral_score for clip in sample_clips]
+    assert max(scores) - min(scores) >= 1.0, "a scorer that rates everything alike ranks nothing"
+    assert len({clip.grade_hook for clip in sample_clips}) >= 3
+
+
+def test_sample_clips_are_described_from_their_own_transcript(sample_clips: tuple[Clip, ...]) -> None:
+    windows = {window.window_id: window for window in sample_windows(75.0, 1200.0)}
+    for clip in sample_clips:
+        spoken = " ".join(
+            segment.text
+            for segment in windows[str(clip.window_id)].transcript
+            if clip.start_time_sec <= segment.start_sec < clip.end_time_sec
+        )
+        assert clip.hook.rstrip("…") in spoken
+        assert clip.title.rstrip("…").lower()[:20] in spoken.lower()
+        assert 3 <= len(clip.hashtags) <= 5
+        assert all(tag.startswith("#") and " " not in tag for tag in clip.hashtags)
+        assert clip.viral_reason.endswith(".")
+
+
+def test_the_offline_scorer_is_deterministic() -> None:
+    windows = sample_windows(window_sec=75.0, max_duration_sec=600.0)
+    config = ClipBatchConfig(video_type="podcast")
+
+    assert score_windows(windows, config) == score_windows(windows, config)
