@@ -1,0 +1,112 @@
+"""Composition root of the thumbnail service: settings → clients → ports → the clips.scored subscriber."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faststream.asgi import AsgiFastStream
+from faststream.kafka import KafkaMessage
+
+from viralclip_contracts import (
+    BATCH_FAILED,
+    CLIPS_SCORED,
+    THUMBNAILS_DONE,
+    BatchFailed,
+    ClipsScored,
+    Event,
+    ThumbnailsDone,
+)
+from viralclip_runtime import (
+    WorkerContext,
+    consumer_options,
+    deliver,
+    publish_event,
+    worker_app,
+    worker_context,
+)
+
+from .ffmpeg import FfmpegRunner, SubprocessFfmpegRunner, locate_ffmpeg
+from .handlers import ThumbnailOptions, batch_failed, handle_clips_scored
+from .repository import MongoThumbnailRepository
+from .settings import ThumbnailSettings
+
+SERVICE = "thumbnail"
+
+
+@dataclass(frozen=True)
+class ThumbnailTopics:
+    """The topics the service reads and writes (tests give each run names of its own)."""
+
+    clips_scored: str = CLIPS_SCORED
+    thumbnails_done: str = THUMBNAILS_DONE
+    batch_failed: str = BATCH_FAILED
+
+
+def build_worker(
+    settings: ThumbnailSettings,
+    *,
+    runner: FfmpegRunner | None = None,
+    topics: ThumbnailTopics | None = None,
+    group: str | None = None,
+) -> WorkerContext:
+    """The worker with its clips.scored subscriber registered; the broker starts with the app."""
+    topics = topics or ThumbnailTopics()
+    context = worker_context(SERVICE, settings)
+    ffmpeg = runner or SubprocessFfmpegRunner(locate_ffmpeg(settings.ffmpeg_path))
+    repository = MongoThumbnailRepository(context.db)
+    options = ThumbnailOptions(
+        media_root=settings.media_root,
+        long_side=settings.thumbnail_long_side,
+        concurrency=settings.concurrency,
+        timeout_sec=settings.ffmpeg_timeout_sec,
+    )
+    context.broker.publisher(
+        topics.thumbnails_done,
+        description="Every clip of the batch with its thumbnail path (or the reason it has none).",
+        schema=ThumbnailsDone,
+    )
+    context.broker.publisher(
+        topics.batch_failed,
+        description="No thumbnail could be made: the video is missing or unreadable.",
+        schema=BatchFailed,
+    )
+
+    async def publish(event: Event) -> None:
+        topic = topics.thumbnails_done if isinstance(event, ThumbnailsDone) else topics.batch_failed
+        await publish_event(context.broker, topic, event)
+
+    async def on_clips_scored(event: ClipsScored, msg: KafkaMessage) -> None:
+        async def work() -> None:
+            await handle_clips_scored(
+                event, repository=repository, runner=ffmpeg, publish=publish, options=options
+            )
+
+        async def report(error: Exception) -> None:
+            message = (
+                f"Thumbnails failed unexpectedly ({type(error).__name__}); "
+                "the message was parked on the dead-letter topic. Retry the batch."
+            )
+            await publish(batch_failed(event, message))
+
+        await deliver(
+            msg,
+            event,
+            inbox=context.inbox,
+            work=work,
+            retry=context.retry,
+            dead_letters=context.dead_letters,
+            on_unexpected=report,
+        )
+
+    subscriber = context.broker.subscriber(
+        topics.clips_scored,
+        description="Scored clips: make a thumbnail of each clip's middle frame.",
+        **consumer_options(settings, group=group or context.group),
+    )
+    subscriber(on_clips_scored)
+    return context
+
+
+def build_app(settings: ThumbnailSettings | None = None) -> AsgiFastStream:
+    """The ASGI app served by `python -m viralclip_thumbnail`."""
+    return worker_app(build_worker(settings or ThumbnailSettings.load()))
