@@ -1,0 +1,205 @@
+"""deploy/compose/docker-compose.yml: valid Compose, and every service gets settings it really reads."""
+
+import importlib
+import json
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+import yaml
+from pydantic import AliasChoices, SecretStr
+
+from viralclip_contracts import PIPELINE_TOPICS, dead_letter_topic
+from viralclip_runtime import ServiceSettings
+
+REPO = Path(__file__).resolve().parents[3]
+COMPOSE_DIR = REPO / "deploy" / "compose"
+COMPOSE_FILE = COMPOSE_DIR / "docker-compose.yml"
+SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
+
+#: compose service → (settings class, directory of its package)
+SERVICES: dict[str, tuple[str, str]] = {
+    "batch-api": ("viralclip_batch_api.settings:BatchApiSettings", "services/batch-api"),
+    "windowing": ("viralclip_runtime:ServiceSettings", "services/windowing"),
+    "scoring": ("viralclip_runtime:ServiceSettings", "services/scoring"),
+    "thumbnail": ("viralclip_thumbnail.settings:ThumbnailSettings", "services/thumbnail"),
+}
+SCALABLE = ("scoring", "thumbnail")
+SECRET_VALUES = {"mongodb_uri": "mongodb://viralclip:s3cret-pw@mongodb:27017/?authSource=admin"}
+_VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded = yaml.safe_load(COMPOSE_FILE.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def settings_class(service: str) -> type[ServiceSettings]:
+    module_name, class_name = SERVICES[service][0].split(":")
+    cls: type[ServiceSettings] = getattr(importlib.import_module(module_name), class_name)
+    assert issubclass(cls, ServiceSettings)
+    return cls
+
+
+def env_names(cls: type[ServiceSettings]) -> dict[str, str]:
+    """Every environment variable `cls` reads (upper-case) → the field it sets."""
+    prefix = str(cls.model_config.get("env_prefix", ""))
+    names = {"VIRALCLIP_SECRETS_DIR": "<secrets dir>"}
+    for field_name, field in cls.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update({choice.upper(): field_name for choice in alias.choices if isinstance(choice, str)})
+        elif isinstance(alias, str):
+            names[alias.upper()] = field_name
+        else:
+            names[f"{prefix}{field_name}".upper()] = field_name
+    return names
+
+
+def with_defaults(value: object) -> str:
+    """A compose value as it is with no `.env`: `${VAR:-default}` → default."""
+    return _VARIABLE.sub(lambda match: match["default"] or "", str(value))
+
+
+def service_environment(compose: dict[str, Any], service: str) -> dict[str, str]:
+    environment = compose["services"][service].get("environment", {})
+    assert isinstance(environment, dict), f"{service}: write environment as a mapping"
+    return {name: with_defaults(value) for name, value in environment.items()}
+
+
+def test_compose_file_is_valid_against_the_compose_specification(compose: dict[str, Any]) -> None:
+    validator = jsonschema_rs.validator_for(json.loads(SCHEMA_FILE.read_text()))
+    errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message}" for e in validator.iter_errors(compose)]
+    assert errors == []
+
+
+def test_the_schema_rejects_what_compose_rejects() -> None:
+    validator = jsonschema_rs.validator_for(json.loads(SCHEMA_FILE.read_text()))
+    assert not validator.is_valid({"services": {"api": {"image": "x", "depend_on": ["db"]}}})
+    assert not validator.is_valid({"services": {"api": {"image": "x", "depends_on": {"db": {}}}}})
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_variable_a_service_gets_is_a_setting_it_reads(compose: dict[str, Any], service: str) -> None:
+    known = env_names(settings_class(service))
+    unknown = sorted(set(service_environment(compose, service)) - set(known))
+    assert unknown == [], f"{service} does not read {unknown}"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_secret_a_service_mounts_is_a_setting_it_reads(compose: dict[str, Any], service: str) -> None:
+    known = {name.lower() for name in env_names(settings_class(service))}
+    secrets = compose["services"][service].get("secrets", [])
+    assert "mongodb_uri" in secrets, f"{service} needs the MongoDB connection string"
+    assert sorted(set(secrets) - known) == []
+    assert set(secrets) <= set(compose["secrets"])
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_settings_load_from_the_compose_environment_and_secret_files(
+    compose: dict[str, Any], service: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cls = settings_class(service)
+    known = env_names(cls)
+    for name in known:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in service_environment(compose, service).items():
+        monkeypatch.setenv(name, value)
+    secrets = compose["services"][service].get("secrets", [])
+    for name in secrets:
+        (tmp_path / name).write_text(SECRET_VALUES.get(name, f"{name}-value-long-enough-0123456789"))
+    monkeypatch.setenv("VIRALCLIP_SECRETS_DIR", str(tmp_path))
+
+    settings = cls.load()
+
+    assert settings.kafka_bootstrap_servers == "kafka:9092"
+    assert settings.http_host == "0.0.0.0"
+    for name in secrets:
+        value = getattr(settings, known[name.upper()])
+        read = value.get_secret_value() if isinstance(value, SecretStr) else value
+        assert read == (tmp_path / name).read_text(), f"{service} did not read the secret file {name}"
+
+
+def test_the_image_runs_each_service_by_its_console_script(compose: dict[str, Any]) -> None:
+    for service, (_, package_dir) in SERVICES.items():
+        definition = compose["services"][service]
+        project = tomllib.loads((REPO / package_dir / "pyproject.toml").read_text())["project"]
+        assert definition["command"] == [f"viralclip-{service}"]
+        assert f"viralclip-{service}" in project["scripts"]
+        assert definition["build"] == {"context": "../..", "dockerfile": "deploy/docker/Dockerfile"}
+
+
+def test_workers_scale_without_fixed_names_or_host_ports(compose: dict[str, Any]) -> None:
+    for service in SCALABLE:
+        definition = compose["services"][service]
+        assert "container_name" not in definition
+        assert "ports" not in definition
+
+
+def test_services_start_after_healthy_dependencies_and_created_topics(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert services["kafka"]["image"].startswith("apache/kafka:")
+    assert "controller" in services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"]
+    assert services["mongodb"]["image"].startswith("mongo:8")
+    for infrastructure in ("kafka", "mongodb"):
+        assert services[infrastructure]["healthcheck"]["test"]
+    for service in SERVICES:
+        assert services[service]["depends_on"] == {
+            "kafka": {"condition": "service_healthy"},
+            "kafka-init": {"condition": "service_completed_successfully"},
+            "mongodb": {"condition": "service_healthy"},
+        }
+        assert "/readyz" in " ".join(services[service]["healthcheck"]["test"])
+
+
+def test_topic_creation_covers_every_pipeline_topic_and_its_dead_letters(compose: dict[str, Any]) -> None:
+    script = "\n".join(compose["services"]["kafka-init"]["command"])
+    listed = re.search(r"for topic in ([^;]+);", script)
+    assert listed is not None
+    assert tuple(listed.group(1).split()) == PIPELINE_TOPICS
+    assert dead_letter_topic("$$topic") in script
+    assert '--partitions "$$PARTITIONS"' in script
+    partitions = with_defaults(compose["services"]["kafka-init"]["environment"]["PARTITIONS"])
+    assert int(partitions) >= 2, "one partition would allow one consumer replica per service"
+
+
+def test_services_share_the_media_volume_at_their_media_root(compose: dict[str, Any]) -> None:
+    assert "media" in compose["volumes"]
+    for service in SERVICES:
+        media_root = service_environment(compose, service)["VIRALCLIP_MEDIA_ROOT"]
+        assert f"media:{media_root}" in compose["services"][service]["volumes"]
+
+
+def test_every_interpolated_variable_is_in_the_env_example() -> None:
+    used = {match["name"] for match in _VARIABLE.finditer(COMPOSE_FILE.read_text())}
+    example = (COMPOSE_DIR / ".env.example").read_text()
+    documented = {line.split("=", 1)[0] for line in example.splitlines() if re.match(r"^[A-Z_]+=", line)}
+    assert sorted(used - documented) == []
+
+
+def compose_command() -> list[str] | None:
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def test_docker_compose_config_accepts_the_file() -> None:
+    command = compose_command()
+    if command is None:
+        pytest.skip("neither `docker compose` nor `docker-compose` is installed")
+    result = subprocess.run(
+        [*command, "--project-directory", str(COMPOSE_DIR), "-f", str(COMPOSE_FILE), "config", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
