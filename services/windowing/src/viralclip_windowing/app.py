@@ -1,0 +1,102 @@
+"""Composition root of the windowing service: settings → clients → ports → the batch.created subscriber."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faststream.asgi import AsgiFastStream
+from faststream.kafka import KafkaMessage
+
+from viralclip_contracts import (
+    BATCH_CREATED,
+    BATCH_FAILED,
+    WINDOWS_READY,
+    BatchCreated,
+    BatchFailed,
+    Event,
+    WindowsReady,
+)
+from viralclip_runtime import (
+    WorkerContext,
+    consumer_options,
+    deliver,
+    publish_event,
+    worker_app,
+    worker_context,
+)
+
+from .handlers import batch_failed, handle_batch_created
+from .repository import MongoWindowRepository
+from .settings import WindowingSettings
+
+SERVICE = "windowing"
+
+
+@dataclass(frozen=True)
+class WindowingTopics:
+    """The topics the service reads and writes (tests give each run names of their own)."""
+
+    batch_created: str = BATCH_CREATED
+    windows_ready: str = WINDOWS_READY
+    batch_failed: str = BATCH_FAILED
+
+
+def build_worker(
+    settings: WindowingSettings,
+    *,
+    topics: WindowingTopics | None = None,
+    group: str | None = None,
+) -> WorkerContext:
+    """The worker with its batch.created subscriber registered; the broker starts with the app."""
+    topics = topics or WindowingTopics()
+    context = worker_context(SERVICE, settings)
+    repository = MongoWindowRepository(context.db)
+    rules = settings.rules
+    context.broker.publisher(
+        topics.windows_ready,
+        description="The batch's candidate windows (time range, scenes, transcript excerpt).",
+        schema=WindowsReady,
+    )
+    context.broker.publisher(
+        topics.batch_failed,
+        description="The video is missing, has nothing to cut, or the timeframe leaves nothing.",
+        schema=BatchFailed,
+    )
+
+    async def publish(event: Event) -> None:
+        topic = topics.windows_ready if isinstance(event, WindowsReady) else topics.batch_failed
+        await publish_event(context.broker, topic, event)
+
+    async def on_batch_created(event: BatchCreated, msg: KafkaMessage) -> None:
+        async def work() -> None:
+            await handle_batch_created(event, repository=repository, publish=publish, rules=rules)
+
+        async def report(error: Exception) -> None:
+            message = (
+                f"Windowing failed unexpectedly ({type(error).__name__}); "
+                "the message was parked on the dead-letter topic. Retry the batch."
+            )
+            await publish(batch_failed(event, message))
+
+        await deliver(
+            msg,
+            event,
+            inbox=context.inbox,
+            work=work,
+            retry=context.retry,
+            dead_letters=context.dead_letters,
+            on_unexpected=report,
+        )
+
+    subscriber = context.broker.subscriber(
+        topics.batch_created,
+        description="A creator asked for clips: cut the video into candidate windows.",
+        **consumer_options(settings, group=group or context.group),
+    )
+    subscriber(on_batch_created)
+    return context
+
+
+def build_app(settings: WindowingSettings | None = None) -> AsgiFastStream:
+    """The ASGI app served by `python -m viralclip_windowing`."""
+    return worker_app(build_worker(settings or WindowingSettings.load()))
