@@ -57,6 +57,16 @@ class ClipsScored(Event):
     clips: tuple[Clip, ...] = Field(description="Ranked, best first.")
     windows_total: int = Field(ge=0)
     windows_failed: int = Field(ge=0, description="Windows whose scoring failed; the rest went on.")
+    window_errors: tuple[str, ...] = Field(
+        default=(),
+        description="Why each failed window failed, one line each, prefixed with its window id.",
+        examples=[["w0003: OpenAI rate limit: retries exhausted after 5 attempts"]],
+    )
+    scored_by: str | None = Field(
+        default=None,
+        description="The provider and model that proposed the clips.",
+        examples=["openai:gpt-6.2-astra", "heuristic:viralclip-heuristic-v1"],
+    )
 
 
 class ThumbnailsDone(Event):
