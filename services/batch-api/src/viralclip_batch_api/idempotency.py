@@ -26,9 +26,9 @@ class Replay(StrEnum):
 def validate_key(key: str) -> str:
     """The key if it is 1–255 printable ASCII characters, else a `FieldError` for the header."""
     if not key or len(key) > _MAX_KEY_LENGTH:
-        raise FieldError(IDEMPOTENCY_HEADER, f"must be 1 to {_MAX_KEY_LENGTH} characters")
+        raise FieldError(IDEMPOTENCY_HEADER, f"must be 1 to {_MAX_KEY_LENGTH} characters", location="header")
     if not all(" " < char <= "~" for char in key):
-        raise FieldError(IDEMPOTENCY_HEADER, "must be printable ASCII without spaces")
+        raise FieldError(IDEMPOTENCY_HEADER, "must be printable ASCII without spaces", location="header")
     return key
 
 
@@ -53,4 +53,8 @@ def classify(stored_fingerprint: str | None, request_fingerprint: str) -> Replay
 def ensure_same_request(stored_fingerprint: str | None, request_fingerprint: str) -> None:
     """Raise `FieldError` (→ 422) when the key was used before with a different request."""
     if classify(stored_fingerprint, request_fingerprint) is Replay.DIFFERENT_REQUEST:
-        raise FieldError(IDEMPOTENCY_HEADER, "was already used with a different request body or video")
+        raise FieldError(
+            IDEMPOTENCY_HEADER,
+            "was already used with a different request body or video",
+            location="header",
+        )

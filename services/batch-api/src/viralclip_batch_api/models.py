@@ -210,6 +210,21 @@ class ReadinessPublic(BaseModel):
     status: Literal["ready", "unavailable"]
     database: bool
     broker: bool
+    background_tasks: bool = Field(description="The outbox relay and the webhook sender are running.")
+
+
+class VideoUpload(BaseModel):
+    """The multipart form of `POST /videos` (for the OpenAPI document): `media` is the file itself."""
+
+    media: bytes = Field(json_schema_extra={"format": "binary"}, description="The video file.")
+    title: str
+    video_id: str | None = None
+    duration_sec: float | None = None
+    language: str = "en"
+    summary: str = ""
+    transcript: str = Field(description="JSON, SRT or WebVTT text, or a file of it.")
+    transcript_format: TranscriptFormat | None = None
+    scenes: str | None = Field(default=None, description="JSON list of scene segments.")
 
 
 class ErrorPublic(BaseModel):

@@ -1,0 +1,133 @@
+"""The composition root: settings → clients → ports → the service's parts, started and stopped together.
+
+`Ports` lets a test bind another event publisher (to inject a crash into the outbox relay) or another
+HTTP transport for webhooks; everything else is the real thing.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Annotated
+
+import httpx
+from faststream.kafka import KafkaMessage
+from pydantic import Field
+
+from viralclip_contracts import PIPELINE_TOPICS, PipelineEvent
+from viralclip_runtime import WorkerContext, consumer_options, deliver, ensure_topics, worker_context
+
+from .changes import BatchChanges
+from .commands import BatchCommands
+from .outbox import EventPublisher, KafkaEventPublisher, OutboxRelay
+from .projector import Projector
+from .repository import Repository
+from .settings import BatchApiSettings
+from .webhook_delivery import WebhookSender
+
+SERVICE = "batch-api"
+AnyPipelineEvent = Annotated[PipelineEvent, Field(discriminator="event_type")]
+
+
+@dataclass
+class Ports:
+    """Replaceable adapters; `None` means the real one."""
+
+    publisher: EventPublisher | None = None
+    webhook_transport: httpx.AsyncBaseTransport | None = None
+
+
+@dataclass
+class Service:
+    """Everything the routes need, created once per process in the app's lifespan."""
+
+    settings: BatchApiSettings
+    context: WorkerContext
+    repo: Repository
+    commands: BatchCommands
+    changes: BatchChanges
+    relay: OutboxRelay
+    webhooks: WebhookSender
+    http: httpx.AsyncClient
+    tasks: list["asyncio.Task[None]"] = field(default_factory=list)
+
+    def background_alive(self) -> bool:
+        """True while the outbox relay and the webhook sender run."""
+        return all(not task.done() for task in self.tasks)
+
+
+def _subscribe(context: WorkerContext, settings: BatchApiSettings, projector: Projector) -> None:
+    topics = [settings.topic(name) for name in PIPELINE_TOPICS]
+
+    async def on_pipeline_event(event: AnyPipelineEvent, msg: KafkaMessage) -> None:
+        async def work() -> None:
+            await projector.project(event)
+
+        await deliver(
+            msg,
+            event,
+            inbox=context.inbox,
+            work=work,
+            retry=context.retry,
+            dead_letters=context.dead_letters,
+        )
+
+    subscriber = context.broker.subscriber(
+        *topics,
+        title="batch-api projector",
+        description="Projects batch and job status from every pipeline event.",
+        **consumer_options(settings, group=settings.consumer_group),
+    )
+    subscriber(on_pipeline_event)
+
+
+async def start_service(settings: BatchApiSettings, ports: Ports | None = None) -> Service:
+    """Connect, subscribe, start the broker and the background tasks."""
+    ports = ports or Ports()
+    context = worker_context(SERVICE, settings)
+    repo = Repository(context.db)
+    changes = BatchChanges()
+    http = httpx.AsyncClient(transport=ports.webhook_transport, follow_redirects=False)
+    webhooks = WebhookSender(context.db, http, settings)
+    relay = OutboxRelay(
+        repo,
+        ports.publisher or KafkaEventPublisher(context.broker, settings),
+        poll_interval_sec=settings.poll_interval_sec,
+    )
+    _subscribe(context, settings, Projector(repo, changes, webhooks.enqueue))
+    service = Service(
+        settings=settings,
+        context=context,
+        repo=repo,
+        commands=BatchCommands(repo, settings, relay.wake),
+        changes=changes,
+        relay=relay,
+        webhooks=webhooks,
+        http=http,
+    )
+    try:
+        await ensure_topics(
+            settings.kafka_bootstrap_servers,
+            partitions=settings.topic_partitions,
+            topics=tuple(settings.topic(name) for name in PIPELINE_TOPICS),
+        )
+        await repo.create_indexes()
+        await context.broker.start()
+    except BaseException:
+        await stop_service(service)
+        raise
+    service.tasks = [
+        asyncio.create_task(relay.run(), name="outbox-relay"),
+        asyncio.create_task(webhooks.run(), name="webhook-sender"),
+    ]
+    return service
+
+
+async def stop_service(service: Service) -> None:
+    """Stop the background tasks, the broker (in-flight handlers finish) and the clients."""
+    for task in service.tasks:
+        task.cancel()
+    # A task that already died (its failure was reported by /readyz) must not stop the shutdown.
+    await asyncio.gather(*service.tasks, return_exceptions=True)
+    await service.context.broker.stop()
+    await service.http.aclose()
+    await service.context.mongo.close()
+    service.context.tracing.shutdown()

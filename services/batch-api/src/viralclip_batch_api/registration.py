@@ -1,0 +1,57 @@
+"""Registering a video: parse its transcript, place its media under the media root, know its duration."""
+
+import uuid
+from datetime import UTC, datetime
+
+from starlette.datastructures import UploadFile
+
+from viralclip_contracts import Video
+
+from .documents import video_document, video_public
+from .errors import ConflictError, FieldError
+from .media import probe_duration, resolve_media_path, store_upload, upload_path
+from .models import VideoCreate, VideoPublic
+from .repository import Repository
+from .settings import BatchApiSettings
+from .transcripts import parse_transcript
+from .validation import check_scenes, check_transcript
+
+
+async def register_video(
+    repo: Repository, settings: BatchApiSettings, data: VideoCreate, *, upload: UploadFile | None = None
+) -> VideoPublic:
+    """Validate and store a video; `upload`, when given, is stored at `data.media_path`'s place."""
+    video_id = data.video_id or f"v-{uuid.uuid4().hex[:12]}"
+    if await repo.video(video_id) is not None:
+        raise ConflictError(f"video {video_id!r} already exists")
+    source = (
+        data.transcript if isinstance(data.transcript, str) else [s.model_dump() for s in data.transcript]
+    )
+    transcript = parse_transcript(source, data.transcript_format)
+    if upload is not None:
+        relative = upload_path(video_id, upload.filename)
+        absolute = settings.media_root.resolve() / relative
+        await store_upload(upload, absolute, max_bytes=settings.upload_max_bytes)
+    else:
+        absolute, relative = resolve_media_path(settings.media_root, data.media_path)
+    duration = data.duration_sec
+    if duration is None:
+        duration = await probe_duration(absolute, timeout_sec=settings.probe_timeout_sec)
+        if duration is None:
+            raise FieldError("duration_sec", "could not be probed from the media file; give duration_sec")
+    check_transcript(transcript, duration)
+    check_scenes(data.scenes, duration)
+    video = Video(
+        video_id=video_id,
+        title=data.title,
+        media_path=relative,
+        duration_sec=duration,
+        language=data.language,
+        summary=data.summary,
+        transcript=transcript,
+        scenes=tuple(sorted(data.scenes, key=lambda s: s.start_sec)),
+    )
+    doc = video_document(video, datetime.now(UTC))
+    if not await repo.insert_video(doc):
+        raise ConflictError(f"video {video_id!r} already exists")
+    return video_public(doc)

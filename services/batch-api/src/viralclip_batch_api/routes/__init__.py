@@ -1,0 +1,16 @@
+"""One router per resource: videos, clip batches, clips, health."""
+
+from typing import Any
+
+from ..models import ErrorPublic
+
+_DESCRIPTIONS = {
+    401: "Missing or wrong bearer token (only when VIRALCLIP_API_TOKEN is set).",
+    404: "No such video, clip batch or clip.",
+    409: "The resource's state does not allow this.",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error answers a route can give, all shaped as `ErrorPublic`."""
+    return {code: {"model": ErrorPublic, "description": _DESCRIPTIONS[code]} for code in (401, *codes)}

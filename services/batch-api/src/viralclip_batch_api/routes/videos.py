@@ -1,0 +1,123 @@
+"""Videos: register one (JSON with a media path, or a multipart upload) and read it back."""
+
+import json
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from ..deps import RepoDep, SettingsDep
+from ..documents import video_public
+from ..errors import FieldError, NotFoundError
+from ..models import VideoCreate, VideoPublic
+from ..registration import register_video
+from . import error_responses
+
+router = APIRouter(prefix="/videos", tags=["videos"])
+M = TypeVar("M", bound=BaseModel)
+
+_REQUEST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/VideoCreate"}},
+            "multipart/form-data": {"schema": {"$ref": "#/components/schemas/VideoUpload"}},
+        },
+    }
+}
+_MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024
+
+
+def validated(model: type[M], data: Any) -> M:
+    """`data` as `model`, or the same 422 FastAPI gives for a bad body."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        details = error.errors(include_url=False, include_context=False, include_input=False)
+        raise RequestValidationError(
+            [{**detail, "loc": ("body", *detail["loc"])} for detail in details]
+        ) from None
+
+
+async def _text_field(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    if isinstance(value, UploadFile):
+        raw = await value.read(_MAX_TEXT_FILE_BYTES + 1)
+        if len(raw) > _MAX_TEXT_FILE_BYTES:
+            raise FieldError(name, "file too large")
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise FieldError(name, "must be UTF-8 text") from None
+    return value or None
+
+
+async def _from_form(form: FormData) -> tuple[VideoCreate, UploadFile]:
+    media = form.get("media")
+    if not isinstance(media, UploadFile):
+        raise FieldError("media", "a multipart registration needs the video file in the 'media' field")
+    data: dict[str, Any] = {"media_path": "(uploaded)"}
+    for name in (
+        "video_id",
+        "title",
+        "duration_sec",
+        "language",
+        "summary",
+        "transcript",
+        "transcript_format",
+    ):
+        value = await _text_field(form, name)
+        if value is not None:
+            data[name] = value
+    scenes = await _text_field(form, "scenes")
+    if scenes is not None:
+        try:
+            data["scenes"] = json.loads(scenes)
+        except json.JSONDecodeError as error:
+            raise FieldError("scenes", f"not valid JSON ({error.msg})") from None
+    return validated(VideoCreate, data), media
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VideoPublic,
+    summary="Register a video",
+    description=(
+        "JSON with `media_path` (relative to the media root), or `multipart/form-data` with the file in "
+        "`media`, stored under the media root. The transcript is timed JSON segments, SRT or WebVTT. "
+        "`duration_sec` is probed from the media when absent."
+    ),
+    responses={
+        **error_responses(409),
+        415: {"description": "Neither JSON nor multipart."},
+    },
+    openapi_extra=_REQUEST_BODY,
+)
+async def create_video(request: Request, repo: RepoDep, settings: SettingsDep) -> VideoPublic:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        async with request.form(max_files=2, max_fields=20) as form:
+            data, upload = await _from_form(form)
+            return await register_video(repo, settings, data, upload=upload)
+    if content_type.startswith("application/json") or not content_type:
+        try:
+            payload = await request.json()
+        except ValueError:
+            raise FieldError("body", "not valid JSON") from None
+        return await register_video(repo, settings, validated(VideoCreate, payload))
+    raise HTTPException(
+        status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "send application/json or multipart/form-data"
+    )
+
+
+@router.get(
+    "/{video_id}", response_model=VideoPublic, summary="A registered video", responses=error_responses(404)
+)
+async def read_video(video_id: str, repo: RepoDep) -> VideoPublic:
+    doc = await repo.video(video_id)
+    if doc is None:
+        raise NotFoundError("video", video_id)
+    return video_public(doc)

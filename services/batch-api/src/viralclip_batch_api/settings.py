@@ -1,0 +1,69 @@
+"""Settings of the batch-api service: the shared `ServiceSettings` plus the API's own.
+
+Read once in the composition root; nothing else reads the environment. Tokens and secrets shorter than
+16 characters are refused, so a guessable value never guards a deployment.
+"""
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from viralclip_runtime import ServiceSettings
+
+API_PREFIX = "/viral-clip"
+_MIN_SECRET_CHARS = 16
+
+
+class BatchApiSettings(ServiceSettings):
+    """`VIRALCLIP_*` settings of batch-api (see `services/batch-api/README.md`)."""
+
+    api_token: SecretStr | None = Field(
+        default=None, description="When set, every endpoint but health checks needs it as a bearer token."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser, comma-separated."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 key of webhook signatures; batches with a webhook need it."
+    )
+    webhook_max_attempts: int = Field(default=6, ge=1, le=20)
+    webhook_base_delay_sec: float = Field(default=2.0, gt=0, description="First retry delay; doubles.")
+    webhook_max_delay_sec: float = Field(default=300.0, gt=0)
+    webhook_timeout_sec: float = Field(default=10.0, gt=0, description="Per delivery attempt.")
+    poll_interval_sec: float = Field(
+        default=1.0, gt=0, description="How often the outbox relay and webhook sender look for work."
+    )
+    publish_timeout_sec: float = Field(default=15.0, gt=0, description="Per outbox event publish.")
+    sse_refresh_sec: float = Field(
+        default=1.0, gt=0, description="Longest wait between two reads of a batch for its event stream."
+    )
+    sse_ping_sec: int = Field(default=15, ge=1, description="Keep-alive comment interval of the stream.")
+    upload_max_bytes: int = Field(default=8 * 1024**3, ge=1, description="Largest accepted media upload.")
+    probe_timeout_sec: float = Field(default=30.0, gt=0, description="Duration probe of a media file.")
+    topic_suffix: str = Field(
+        default="", description="Appended to every topic name (isolates test runs on a shared broker)."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("api_token", "webhook_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < _MIN_SECRET_CHARS:
+            raise ValueError(f"must be at least {_MIN_SECRET_CHARS} characters")
+        return value
+
+    def topic(self, name: str) -> str:
+        """The broker topic that carries the contract topic `name` in this deployment."""
+        return f"{name}{self.topic_suffix}"
+
+    @property
+    def consumer_group(self) -> str:
+        """batch-api's own consumer group for the pipeline topics."""
+        return f"viralclip-batch-api{self.topic_suffix}"

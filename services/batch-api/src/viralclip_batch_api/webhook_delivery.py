@@ -1,0 +1,143 @@
+"""Webhook delivery: when a batch ends, its summary is POSTed to its `webhook_url`, signed, with retries.
+
+Each delivery is a `webhook_deliveries` document (`_id` = the stable delivery id) recording every attempt,
+so deliveries survive restarts and can be inspected. Non-2xx answers and network errors are retried on the
+backoff schedule until `webhook_max_attempts`; then the delivery is `failed`.
+"""
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from pymongo.asynchronous.database import AsyncDatabase
+
+from viralclip_contracts import Stage
+from viralclip_runtime import TRANSIENT_ERRORS
+
+from . import webhooks
+from .documents import Document
+from .projection import BatchState, BatchStatus
+from .repository import WEBHOOK_DELIVERIES
+from .settings import BatchApiSettings
+
+logger = logging.getLogger(__name__)
+_BATCH_SIZE = 20
+
+
+def payload_for(doc: Document, state: BatchState, at: datetime) -> webhooks.WebhookPayload:
+    """The summary a batch document in a terminal state sends."""
+    event = "clip_batch.ready" if state.status is not BatchStatus.FAILED else "clip_batch.failed"
+    return webhooks.WebhookPayload(
+        event=event,
+        delivery_id=webhooks.delivery_id(doc["_id"], state.current_job_id, state.status),
+        batch_id=doc["_id"],
+        video_id=doc["video_id"],
+        job_id=state.current_job_id,
+        status=state.status,
+        stage=Stage(state.stage),
+        clips_total=state.clips_total,
+        error_message=state.error_message,
+        occurred_at=at,
+    )
+
+
+class WebhookSender:
+    """Records deliveries (`enqueue`) and sends the due ones (`send_due`, `run`)."""
+
+    def __init__(
+        self, db: AsyncDatabase[Document], client: httpx.AsyncClient, settings: BatchApiSettings
+    ) -> None:
+        self._deliveries = db[WEBHOOK_DELIVERIES]
+        self._client = client
+        self._settings = settings
+        self._schedule = webhooks.backoff_schedule(
+            settings.webhook_max_attempts,
+            base_sec=settings.webhook_base_delay_sec,
+            cap_sec=settings.webhook_max_delay_sec,
+        )
+        self._wakeup = asyncio.Event()
+
+    async def enqueue(self, batch_doc: Document, state: BatchState) -> None:
+        """Record the delivery of a terminal batch (idempotent: once per job and status)."""
+        url = batch_doc.get("webhook_url")
+        if not url or state.status not in (BatchStatus.READY, BatchStatus.FAILED):
+            return
+        now = datetime.now(UTC)
+        payload = payload_for(batch_doc, state, now)
+        record = {
+            "batch_id": payload.batch_id,
+            "job_id": payload.job_id,
+            "url": url,
+            "body": webhooks.encode(payload).decode(),
+            "event": payload.event,
+            "status": "pending",
+            "attempts": [],
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        await self._deliveries.update_one({"_id": payload.delivery_id}, {"$setOnInsert": record}, upsert=True)
+        self._wakeup.set()
+
+    async def send_due(self) -> int:
+        """Attempt every pending delivery whose time has come; returns how many were attempted."""
+        now = datetime.now(UTC)
+        query = {"status": "pending", "next_attempt_at": {"$lte": now}}
+        due = await self._deliveries.find(query).sort("next_attempt_at", 1).limit(_BATCH_SIZE).to_list(None)
+        for doc in due:
+            await self._attempt(doc)
+        return len(due)
+
+    async def _attempt(self, doc: Document) -> None:
+        number = len(doc["attempts"]) + 1
+        outcome: dict[str, Any] = {"attempt": number, "at": datetime.now(UTC)}
+        secret = self._settings.webhook_secret
+        if secret is None:
+            outcome["error"] = "no webhook secret configured (VIRALCLIP_WEBHOOK_SECRET)"
+        else:
+            body = doc["body"].encode()
+            payload = webhooks.WebhookPayload.model_validate_json(body)
+            try:
+                response = await self._client.post(
+                    doc["url"],
+                    content=body,
+                    headers=webhooks.headers(payload, body, secret.get_secret_value()),
+                    timeout=self._settings.webhook_timeout_sec,
+                )
+                outcome["status_code"] = response.status_code
+            except httpx.HTTPError as error:
+                outcome["error"] = f"{type(error).__name__}: {error}"[:500]
+        delivered = webhooks.is_success(outcome.get("status_code", 0))
+        changes: Document = {"updated_at": outcome["at"]}
+        if delivered:
+            changes["status"] = "delivered"
+        elif secret is None or number >= self._settings.webhook_max_attempts:
+            changes["status"] = "failed"
+        else:
+            changes["next_attempt_at"] = outcome["at"] + timedelta(seconds=self._schedule[number - 1])
+        await self._deliveries.update_one(
+            {"_id": doc["_id"]}, {"$push": {"attempts": outcome}, "$set": changes}
+        )
+        logger.info(
+            "webhook attempt",
+            extra={
+                "batch_id": doc["batch_id"],
+                "delivery_id": doc["_id"],
+                "attempt": number,
+                "delivered": delivered,
+                "status_code": outcome.get("status_code"),
+            },
+        )
+
+    async def run(self) -> None:
+        """Send due deliveries until cancelled; database outages are retried at the next poll."""
+        while True:
+            self._wakeup.clear()
+            try:
+                await self.send_due()
+            except TRANSIENT_ERRORS as error:
+                logger.warning("webhook sender: dependency unavailable", extra={"error": repr(error)})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._settings.poll_interval_sec)
