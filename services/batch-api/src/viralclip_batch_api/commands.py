@@ -5,7 +5,6 @@ Each loads, calls the pure core (validation, projection, idempotency), and store
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from viralclip_contracts import BATCH_CREATED, BatchCreated, ClipBatchConfig
 from viralclip_runtime import derived_event_id
@@ -19,6 +18,7 @@ from .documents import (
     outbox_entry,
     state_fields,
     state_from_document,
+    utc_now,
 )
 from .errors import ConflictError, FieldError, NotFoundError
 from .models import ClipBatchCreate, ClipBatchPublic, ClipPublic, ClipUpdate
@@ -75,7 +75,7 @@ class BatchCommands:
         else:
             batch_id = f"b-{uuid.uuid4().hex[:16]}"
         job_id = _new_job_id()
-        now = datetime.now(UTC)
+        now = utc_now()
         event = _created_event(batch_id, video_id, job_id, config)
         doc = batch_document(
             batch_id=batch_id,
@@ -111,7 +111,7 @@ class BatchCommands:
             final = finalize(state)
             if final == state:
                 return batch_public(doc)
-            changes = {**state_fields(final), "updated_at": datetime.now(UTC)}
+            changes = {**state_fields(final), "updated_at": utc_now()}
             if await self._repo.update_batch(batch_id, version=doc["version"], changes=changes):
                 return batch_public({**doc, **changes})
         raise ConflictError("the batch is changing too fast; try again")
@@ -121,7 +121,7 @@ class BatchCommands:
         for _ in range(_MAX_RACES):
             doc = await self._load(batch_id)
             fresh = restart(state_from_document(doc), _new_job_id())
-            now = datetime.now(UTC)
+            now = utc_now()
             config = ClipBatchConfig.model_validate(doc["config"])
             event = _created_event(batch_id, doc["video_id"], fresh.current_job_id, config)
             changes = {**state_fields(fresh), "updated_at": now}

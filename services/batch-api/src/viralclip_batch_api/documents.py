@@ -4,7 +4,7 @@ Documents use `_id` = the natural id. A batch document holds its projected state
 `BatchState`), a `version` for optimistic concurrency, and its `outbox` of events to publish.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from viralclip_contracts import Clip, ClipBatchConfig, Event, Video
@@ -14,6 +14,14 @@ from .projection import BatchState
 from .settings import API_PREFIX
 
 Document = dict[str, Any]
+
+
+def utc_now() -> datetime:
+    """Now in UTC at millisecond precision, as MongoDB stores it (so answers match what reads return)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 _STATE_FIELDS = tuple(BatchState.model_fields)
 
 

@@ -7,14 +7,13 @@ and re-applies. Re-delivered events change nothing (the inbox skips them; the st
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from pymongo.errors import DuplicateKeyError
 
 from viralclip_contracts import PipelineEvent
 
 from .changes import BatchChanges
-from .documents import Document, state_fields, state_from_document
+from .documents import Document, state_fields, state_from_document, utc_now
 from .projection import BatchState, apply_event
 from .repository import JOBS, Repository
 
@@ -49,7 +48,7 @@ class Projector:
                 return
             result = apply_event(state_from_document(doc), event)
             if result.changed:
-                changes = {**state_fields(result.state), "updated_at": datetime.now(UTC)}
+                changes = {**state_fields(result.state), "updated_at": utc_now()}
                 if not await self._repo.update_batch(event.batch_id, version=doc["version"], changes=changes):
                     continue
                 self._changes.notify()
@@ -68,7 +67,7 @@ class Projector:
             doc = await self._jobs.find_one({"_id": event.job_id})
             if doc is None:
                 state = BatchState(current_job_id=event.job_id)
-                now = datetime.now(UTC)
+                now = utc_now()
                 result = apply_event(state, event)
                 fresh = {
                     "_id": event.job_id,
@@ -89,7 +88,7 @@ class Projector:
                 return
             changes = {
                 **state_fields(result.state),
-                "updated_at": datetime.now(UTC),
+                "updated_at": utc_now(),
                 "version": doc["version"] + 1,
             }
             written = await self._jobs.update_one(

@@ -1,13 +1,12 @@
 """Registering a video: parse its transcript, place its media under the media root, know its duration."""
 
 import uuid
-from datetime import UTC, datetime
 
 from starlette.datastructures import UploadFile
 
 from viralclip_contracts import Video
 
-from .documents import video_document, video_public
+from .documents import utc_now, video_document, video_public
 from .errors import ConflictError, FieldError
 from .media import probe_duration, resolve_media_path, store_upload, upload_path
 from .models import VideoCreate, VideoPublic
@@ -51,7 +50,7 @@ async def register_video(
         transcript=transcript,
         scenes=tuple(sorted(data.scenes, key=lambda s: s.start_sec)),
     )
-    doc = video_document(video, datetime.now(UTC))
+    doc = video_document(video, utc_now())
     if not await repo.insert_video(doc):
         raise ConflictError(f"video {video_id!r} already exists")
     return video_public(doc)

@@ -1,0 +1,169 @@
+"""Video registration over HTTP: media paths and uploads, transcripts in three formats, probed durations."""
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from viralclip_testkit.media import write_timestamp_video
+
+pytestmark = pytest.mark.integration
+
+NewVideo = Callable[..., Awaitable[dict[str, Any]]]
+SRT = "1\n00:00:00,500 --> 00:00:01,500\nHello there.\n\n2\n00:00:01,500 --> 00:00:02,500\nGoodbye.\n"
+VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.250\n<v Ann>Hi!\n\n00:00:01.250 --> 00:00:02.000\nBye.\n"
+
+
+@pytest.fixture(scope="module")
+async def real_video(shared_api: Any) -> Path:
+    """A 3-second video under the media root, to probe."""
+    path = shared_api.settings.media_root / "videos" / "three-seconds.mp4"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(write_timestamp_video, path, 3)
+    return path
+
+
+def _body(**fields: Any) -> dict[str, Any]:
+    return {"video_id": f"v-{uuid.uuid4().hex[:10]}", "title": "Moon", "transcript": SRT, **fields}
+
+
+async def test_a_registered_video_reads_back_with_its_parsed_transcript(
+    client: httpx.AsyncClient, new_video: NewVideo
+) -> None:
+    video = await new_video(duration_sec=600, language="id", summary="About the Moon.")
+
+    fetched = await client.get(f"/videos/{video['video_id']}")
+
+    assert fetched.status_code == 200
+    assert fetched.json() == video
+    assert (video["language"], video["summary"], video["duration_sec"]) == ("id", "About the Moon.", 600)
+    assert [s["text"] for s in video["transcript"]] == [
+        "Why the Moon?",
+        "Because it is close.",
+        "And it has water ice.",
+    ]
+
+
+async def test_srt_transcript_and_duration_probed_from_the_media(
+    client: httpx.AsyncClient, real_video: Path
+) -> None:
+    response = await client.post("/videos", json=_body(media_path="videos/three-seconds.mp4"))
+
+    assert response.status_code == 201, response.text
+    video = response.json()
+    assert video["duration_sec"] == pytest.approx(3.0, abs=0.3)
+    assert [(s["start_sec"], s["end_sec"], s["text"]) for s in video["transcript"]] == [
+        (0.5, 1.5, "Hello there."),
+        (1.5, 2.5, "Goodbye."),
+    ]
+
+
+async def test_multipart_upload_is_stored_under_the_media_root_with_a_webvtt_file(
+    client: httpx.AsyncClient, real_video: Path, media_root: Path
+) -> None:
+    video_id = f"v-{uuid.uuid4().hex[:10]}"
+    content = await asyncio.to_thread(real_video.read_bytes)
+    files = {
+        "media": ("my talk.mp4", content, "video/mp4"),
+        "transcript": ("talk.vtt", VTT.encode(), "text/vtt"),
+    }
+    data = {
+        "video_id": video_id,
+        "title": "Uploaded",
+        "scenes": '[{"scene_id": "s0", "start_sec": 0, "end_sec": 3}]',
+    }
+
+    response = await client.post("/videos", data=data, files=files)
+
+    assert response.status_code == 201, response.text
+    video = response.json()
+    assert video["media_path"] == f"uploads/{video_id}/my_talk.mp4"
+    assert await asyncio.to_thread((media_root / video["media_path"]).read_bytes) == content
+    assert video["duration_sec"] == pytest.approx(3.0, abs=0.3)
+    assert video["transcript"][0] == {"start_sec": 0.0, "end_sec": 1.25, "text": "Hi!", "speaker": "Ann"}
+    assert video["scenes"] == [{"scene_id": "s0", "start_sec": 0.0, "end_sec": 3.0}]
+
+
+@pytest.mark.parametrize(
+    ("fields", "loc"),
+    [
+        ({"media_path": "../../etc/passwd", "duration_sec": 10}, ["body", "media_path"]),
+        ({"media_path": "/etc/passwd", "duration_sec": 10}, ["body", "media_path"]),
+        ({"media_path": "videos/missing.mp4", "duration_sec": 10}, ["body", "media_path"]),
+        ({"media_path": "videos/three-seconds.mp4", "transcript": "WEBVTT\n\nnonsense -->"}, None),
+        (
+            {"media_path": "videos/three-seconds.mp4", "transcript": '[{"start": 0}]'},
+            ["body", "transcript[0].end_sec"],
+        ),
+        (
+            {"media_path": "videos/three-seconds.mp4", "duration_sec": 1, "transcript": SRT},
+            ["body", "transcript[1].end_sec"],
+        ),
+        ({"media_path": "videos/three-seconds.mp4", "duration_sec": -5}, ["body", "duration_sec"]),
+        ({"media_path": "videos/three-seconds.mp4", "fps": 30}, ["body", "fps"]),
+        (
+            {"media_path": "videos/three-seconds.mp4", "transcript_format": "docx"},
+            ["body", "transcript_format"],
+        ),
+    ],
+)
+async def test_bad_registrations_are_422_naming_the_field(
+    client: httpx.AsyncClient, real_video: Path, fields: dict[str, Any], loc: list[str] | None
+) -> None:
+    response = await client.post("/videos", json=_body(**fields))
+
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"][0]
+    if loc is not None:
+        assert detail["loc"] == loc
+    else:
+        assert detail["loc"][1].startswith("transcript")
+    assert detail["msg"]
+
+
+async def test_media_that_cannot_be_probed_asks_for_the_duration(
+    client: httpx.AsyncClient, media_root: Path
+) -> None:
+    (media_root / "videos").mkdir(exist_ok=True)
+    (media_root / "videos" / "garbage.mp4").write_bytes(b"not a video at all")
+
+    response = await client.post("/videos", json=_body(media_path="videos/garbage.mp4"))
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "duration_sec"]
+
+
+async def test_multipart_without_the_media_file_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/videos", data={"title": "x", "transcript": SRT}, files={"other": ("a", b"x")}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "media"]
+
+
+async def test_malformed_json_and_unknown_content_types_are_4xx(client: httpx.AsyncClient) -> None:
+    broken = await client.post("/videos", content=b"{not json", headers={"content-type": "application/json"})
+    text = await client.post("/videos", content=b"hello", headers={"content-type": "text/plain"})
+
+    assert broken.status_code == 422
+    assert text.status_code == 415
+
+
+async def test_a_taken_video_id_is_409_and_an_unknown_one_404(
+    client: httpx.AsyncClient, new_video: NewVideo
+) -> None:
+    video = await new_video()
+
+    again = await client.post(
+        "/videos", json=_body(video_id=video["video_id"], media_path=video["media_path"], duration_sec=9)
+    )
+    missing = await client.get("/videos/v-does-not-exist")
+
+    assert again.status_code == 409
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "video 'v-does-not-exist' not found"}
