@@ -230,3 +230,16 @@ async def test_a_batch_without_clips_is_done_at_once(make_clip: ClipFactory, har
     assert isinstance(done, ThumbnailsDone)
     assert done.clips == ()
     assert harness.runner.calls == 0
+
+
+async def test_a_clip_id_that_cannot_name_a_file_fails_the_batch(
+    make_clip: ClipFactory, harness: Harness
+) -> None:
+    event = clips_scored(make_clip, (1.0, 3.0))
+    event = event.model_copy(update={"clips": (make_clip("../../escape", 1.0, 3.0),)})
+
+    failed = await harness.handle(event)
+
+    assert isinstance(failed, BatchFailed)
+    assert "clip_id '../../escape' cannot name a file" in failed.error_message
+    assert harness.runner.calls == 0

@@ -104,7 +104,10 @@ async def _thumbnails(
         return []
     video, source = await _video_source(event, repository, options.media_root)
     aspect = event.config.aspect_ratio
-    plans = plan_thumbnails(options.media_root, source, event.clips, aspect, options.long_side)
+    try:
+        plans = plan_thumbnails(options.media_root, source, event.clips, aspect, options.long_side)
+    except MediaPathError as error:
+        raise BatchCannotContinue(f"Thumbnails failed for batch {event.batch_id}: {error}.") from None
     if not _all_exist(plans):
         duration = await _probe(video, runner, source, options.timeout_sec)
         plans = plan_thumbnails(options.media_root, source, event.clips, aspect, options.long_side, duration)
