@@ -74,6 +74,10 @@ class OpenAIProvider:
     def model(self) -> str:
         return self._model
 
+    async def close(self) -> None:
+        """Close the SDK client's connections."""
+        await self._client.close()
+
     async def propose(self, call: ScoringCall) -> ProviderAnswer:
         """The parsed answer for `call`, after bounded retries; `ProviderFailure` when giving up."""
         loop = asyncio.get_running_loop()

@@ -76,6 +76,9 @@ class ClipProvider(Protocol):
 
     async def propose(self, call: ScoringCall) -> ProviderAnswer: ...
 
+    async def close(self) -> None:
+        """Release the provider's connections."""
+
 
 class HeuristicProvider:
     """The offline provider: the deterministic transcript scorer, run off the event loop."""
@@ -102,3 +105,6 @@ class HeuristicProvider:
             model=HEURISTIC_MODEL,
             latency_ms=round((loop.time() - started) * 1000, 1),
         )
+
+    async def close(self) -> None:
+        """Nothing to release."""

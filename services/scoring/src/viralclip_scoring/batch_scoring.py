@@ -1,0 +1,227 @@
+"""Scoring one batch: plan the calls, reuse stored exchanges, call the provider, repair and rank.
+
+Every exchange is stored under `<batch_id>:<job_id>:<call key>` before the batch moves on, so a
+re-delivered `windows.ready` of the same job reuses each stored answer (or failure) and makes no second
+LLM call: a retry never yields a different or duplicate set of clips. A new job asks afresh.
+"""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from viralclip_contracts import Clip, ScoringStrategy, WindowsReady
+
+from .llm_schema import LlmClipList
+from .prompt import LlmPrompt, VideoBrief, build_prompt
+from .providers import ClipProvider, ProviderAnswer, ProviderFailure, ScoringCall, TokenUsage
+from .strategy import CallPlan, plan_calls, resolve_strategy
+from .validate import Candidate, ClipLimits, Rejection, rank_clips, repair_answer
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One provider exchange as `clip_llm_contexts` keeps it; `answer` or `error` is set."""
+
+    exchange_id: str
+    batch_id: str
+    job_id: str
+    call_key: str
+    window_ids: tuple[str, ...]
+    provider: str
+    model: str
+    prompt: LlmPrompt
+    answer: LlmClipList | None
+    raw_response: str | None
+    error: str | None
+    error_kind: str | None
+    attempts: int
+    latency_ms: float
+    usage: TokenUsage | None
+
+
+class ExchangeStore(Protocol):
+    """Port: where exchanges are kept (and found again on a re-delivery)."""
+
+    async def find_exchange(self, exchange_id: str) -> Exchange | None:
+        """The stored exchange of a call, if it was made before."""
+
+    async def save_exchange(self, exchange: Exchange) -> Exchange:
+        """Store `exchange` unless one is stored already; return the stored one."""
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """The ranked clips of a batch, what failed on the way, and `failure` when nothing came out."""
+
+    clips: tuple[Clip, ...]
+    windows_total: int
+    windows_failed: int
+    window_errors: tuple[str, ...]
+    failure: str | None
+
+
+def exchange_id_for(batch_id: str, job_id: str, call_key: str) -> str:
+    """The id of a stored exchange: one per call of one job."""
+    return f"{batch_id}:{job_id}:{call_key}"
+
+
+class BatchScorer:
+    """Scores batches with one provider, at most `concurrency` calls at once across all batches."""
+
+    def __init__(
+        self,
+        provider: ClipProvider,
+        store: ExchangeStore,
+        *,
+        strategy: ScoringStrategy = ScoringStrategy.AUTO,
+        concurrency: int = 4,
+    ) -> None:
+        self.provider = provider
+        self._store = store
+        self._strategy = strategy
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def score(
+        self, event: WindowsReady, video: VideoBrief, duration_sec: float | None = None
+    ) -> BatchOutcome:
+        """Score every window of `event`; failures of single calls are recorded, not raised."""
+        if not event.windows:
+            return _failed(
+                event,
+                "Scoring failed: the batch has no windows to score. "
+                "Check that the processing timeframe lies inside the video.",
+            )
+        strategy = resolve_strategy(self._strategy, event.config.scoring_strategy, event.windows)
+        plans = plan_calls(strategy, event.windows)
+        exchanges = await self._exchanges(event, video, plans)
+        return _outcome(event, plans, exchanges, _limits(event, duration_sec))
+
+    async def _exchanges(
+        self, event: WindowsReady, video: VideoBrief, plans: Sequence[CallPlan]
+    ) -> list[Exchange]:
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self._exchange(event, video, plan)) for plan in plans]
+        except ExceptionGroup as errors:  # surface the cause itself, so transient faults stay retryable
+            raise errors.exceptions[0] from None
+        return [task.result() for task in tasks]
+
+    async def _exchange(self, event: WindowsReady, video: VideoBrief, plan: CallPlan) -> Exchange:
+        exchange_id = exchange_id_for(event.batch_id, event.job_id, plan.key)
+        stored = await self._store.find_exchange(exchange_id)
+        if stored is not None:
+            logger.info("reusing the stored answer", extra={"call": plan.key})
+            return stored
+        prompt = build_prompt(video, plan.windows, event.config, event.language, global_call=plan.is_global)
+        call = ScoringCall(plan.key, plan.windows, event.config, event.language, prompt)
+        async with self._slots:
+            try:
+                result: ProviderAnswer | ProviderFailure = await self.provider.propose(call)
+            except ProviderFailure as failure:
+                logger.warning("scoring call failed", extra={"call": plan.key, "error": failure.message})
+                result = failure
+        return await self._store.save_exchange(
+            _record(exchange_id, event, plan, self.provider, prompt, result)
+        )
+
+
+def _record(
+    exchange_id: str,
+    event: WindowsReady,
+    plan: CallPlan,
+    provider: ClipProvider,
+    prompt: LlmPrompt,
+    result: ProviderAnswer | ProviderFailure,
+) -> Exchange:
+    base = Exchange(
+        exchange_id=exchange_id,
+        batch_id=event.batch_id,
+        job_id=event.job_id,
+        call_key=plan.key,
+        window_ids=tuple(window.window_id for window in plan.windows),
+        provider=provider.name,
+        model=provider.model,
+        prompt=prompt,
+        answer=None,
+        raw_response=result.raw_response,
+        error=None,
+        error_kind=None,
+        attempts=result.attempts,
+        latency_ms=result.latency_ms,
+        usage=None,
+    )
+    if isinstance(result, ProviderFailure):
+        return replace(base, error=result.message, error_kind=result.kind)
+    return replace(base, model=result.model, answer=result.answer, usage=result.usage)
+
+
+def _outcome(
+    event: WindowsReady,
+    plans: Sequence[CallPlan],
+    exchanges: Sequence[Exchange],
+    limits: ClipLimits,
+) -> BatchOutcome:
+    candidates: list[Candidate] = []
+    rejections: list[Rejection] = []
+    errors: list[str] = []
+    windows_failed = 0
+    for plan, exchange in zip(plans, exchanges, strict=True):
+        if exchange.answer is None:
+            windows_failed += len(plan.windows)
+            label = plan.key if not plan.is_global else f"all {len(plan.windows)} windows"
+            errors.append(f"{label}: {exchange.error}")
+            continue
+        repaired = repair_answer(exchange.answer, plan.windows, limits)
+        candidates.extend(repaired.candidates)
+        rejections.extend(repaired.rejections)
+    if rejections:
+        logger.info(
+            "dropped proposed clips that could not be repaired",
+            extra={"dropped": len(rejections), "reasons": [r.reason for r in rejections[:5]]},
+        )
+    clips = rank_clips(candidates, batch_id=event.batch_id, video_id=event.video_id, language=event.language)
+    failure = _failure_message(event, exchanges, rejections, clips, windows_failed)
+    return BatchOutcome(clips, len(event.windows), windows_failed, tuple(errors), failure)
+
+
+def _failure_message(
+    event: WindowsReady,
+    exchanges: Sequence[Exchange],
+    rejections: Sequence[Rejection],
+    clips: Sequence[Clip],
+    windows_failed: int,
+) -> str | None:
+    if clips:
+        return None
+    total = len(event.windows)
+    if windows_failed == total:
+        distinct = list(dict.fromkeys(e.error for e in exchanges if e.error))
+        others = f" (and {len(distinct) - 1} other errors)" if len(distinct) > 1 else ""
+        windows = "the only window" if total == 1 else f"all {total} windows"
+        return f"Scoring failed for {windows}: {distinct[0]}{others}. Retry the batch later."
+    if rejections:
+        return (
+            f"Scoring produced no usable clips from {total} windows: all {len(rejections)} proposed "
+            f"clips were dropped (first: {rejections[0].reason}). Try another clip length or timeframe."
+        )
+    return (
+        f"Scoring found no clip-worthy moment in {total} windows. "
+        "Try another clip length, timeframe or video type."
+    )
+
+
+def _failed(event: WindowsReady, message: str) -> BatchOutcome:
+    return BatchOutcome((), len(event.windows), len(event.windows), (), message)
+
+
+def _limits(event: WindowsReady, duration_sec: float | None) -> ClipLimits:
+    timeframe = event.config.processing_timeframe
+    end = timeframe.end_sec or duration_sec or float("inf")
+    return ClipLimits(
+        timeframe=(timeframe.start_sec, end),
+        duration_bounds=event.config.clip_length_preset.bounds_sec,
+    )
