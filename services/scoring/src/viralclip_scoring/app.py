@@ -1,0 +1,152 @@
+"""Composition root of the scoring service: settings → provider → scorer → the windows.ready subscriber."""
+
+import logging
+from dataclasses import dataclass
+
+from faststream.asgi import AsgiFastStream
+from faststream.kafka import KafkaMessage
+
+from viralclip_contracts import (
+    BATCH_FAILED,
+    CLIPS_SCORED,
+    WINDOWS_READY,
+    BatchFailed,
+    ClipsScored,
+    Event,
+    WindowsReady,
+)
+from viralclip_runtime import (
+    WorkerContext,
+    consumer_options,
+    deliver,
+    publish_event,
+    worker_app,
+    worker_context,
+)
+
+from .batch_scoring import BatchScorer
+from .handlers import batch_failed, handle_windows_ready
+from .openai_provider import OpenAIProvider, make_openai_client
+from .providers import ClipProvider, HeuristicProvider
+from .repository import MongoScoringRepository
+from .retries import RetryPolicy
+from .settings import ScoringSettings
+
+SERVICE = "scoring"
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScoringTopics:
+    """The topics the service reads and writes (tests give each run names of their own)."""
+
+    windows_ready: str = WINDOWS_READY
+    clips_scored: str = CLIPS_SCORED
+    batch_failed: str = BATCH_FAILED
+
+
+@dataclass
+class ScoringWorker:
+    """The worker's context and the scorer its handler uses."""
+
+    context: WorkerContext
+    scorer: BatchScorer
+
+
+def build_provider(settings: ScoringSettings) -> ClipProvider:
+    """The OpenAI provider when a key is configured, else the offline scorer (logged once, here)."""
+    if settings.provider == "heuristic" or settings.openai_api_key is None:
+        logger.warning(
+            "clips are scored offline by the heuristic transcript scorer, not by an LLM; "
+            "set OPENAI_API_KEY to score with %s",
+            settings.openai_model,
+            extra={"provider": "heuristic"},
+        )
+        return HeuristicProvider(settings.trend_lexicon())
+    key = settings.openai_api_key.get_secret_value()
+    client = make_openai_client(
+        api_key=key, base_url=settings.openai_base_url, timeout_sec=settings.openai_timeout_sec
+    )
+    logger.info(
+        "clips are scored by the Responses API",
+        extra={"model": settings.openai_model, "base_url": settings.openai_base_url or "default"},
+    )
+    return OpenAIProvider(
+        client,
+        model=settings.openai_model,
+        timeout_sec=settings.openai_timeout_sec,
+        retry=RetryPolicy(
+            max_attempts=settings.openai_max_attempts, max_delay_sec=settings.openai_max_delay_sec
+        ),
+        secret=key,
+    )
+
+
+def build_worker(
+    settings: ScoringSettings,
+    *,
+    provider: ClipProvider | None = None,
+    topics: ScoringTopics | None = None,
+    group: str | None = None,
+) -> ScoringWorker:
+    """The worker with its windows.ready subscriber registered; the broker starts with the app."""
+    topics = topics or ScoringTopics()
+    context = worker_context(SERVICE, settings)
+    repository = MongoScoringRepository(context.db)
+    scorer = BatchScorer(
+        provider or build_provider(settings),
+        repository,
+        strategy=settings.scoring_strategy,
+        concurrency=settings.scoring_concurrency,
+    )
+    context.broker.publisher(
+        topics.clips_scored,
+        description="The batch's clips, scored, ranked and stored; thumbnails come next.",
+        schema=ClipsScored,
+    )
+    context.broker.publisher(
+        topics.batch_failed,
+        description="No window could be scored (e.g. the LLM kept failing): the reason, for the creator.",
+        schema=BatchFailed,
+    )
+
+    async def publish(event: Event) -> None:
+        topic = topics.clips_scored if isinstance(event, ClipsScored) else topics.batch_failed
+        await publish_event(context.broker, topic, event)
+
+    async def on_windows_ready(event: WindowsReady, msg: KafkaMessage) -> None:
+        async def work() -> None:
+            await handle_windows_ready(event, repository=repository, scorer=scorer, publish=publish)
+
+        async def report(error: Exception) -> None:
+            message = (
+                f"Scoring failed unexpectedly ({type(error).__name__}); "
+                "the message was parked on the dead-letter topic. Retry the batch."
+            )
+            await publish(batch_failed(event, message))
+
+        await deliver(
+            msg,
+            event,
+            inbox=context.inbox,
+            work=work,
+            retry=context.retry,
+            dead_letters=context.dead_letters,
+            on_unexpected=report,
+        )
+
+    subscriber = context.broker.subscriber(
+        topics.windows_ready,
+        description="Candidate windows of a batch: propose, score and rank clips.",
+        **consumer_options(settings, group=group or context.group),
+    )
+    subscriber(on_windows_ready)
+    return ScoringWorker(context=context, scorer=scorer)
+
+
+def build_app(settings: ScoringSettings | None = None) -> AsgiFastStream:
+    """The ASGI app served by `python -m viralclip_scoring`."""
+    worker = build_worker(settings or ScoringSettings.load())
+    app = worker_app(worker.context)
+    app.after_shutdown(worker.scorer.provider.close)
+    return app

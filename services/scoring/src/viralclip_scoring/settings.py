@@ -1,0 +1,82 @@
+"""Settings of the scoring service (environment variables `VIRALCLIP_*`, plus `OPENAI_API_KEY`)."""
+
+import json
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from viralclip_contracts import ScoringStrategy
+from viralclip_runtime import ServiceSettings, env_alias
+
+from .heuristic_lexicon import DEFAULT_TREND_LEXICON, merge_lexicon
+from .openai_provider import DEFAULT_MODEL
+
+
+class ScoringSettings(ServiceSettings):
+    """Which provider proposes clips, how the LLM is reached, and how calls are spread."""
+
+    scoring_provider: Literal["auto", "openai", "heuristic"] = Field(
+        default="auto",
+        description="auto: OpenAI when OPENAI_API_KEY is set, else the offline heuristic scorer.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=env_alias("OPENAI_API_KEY"), description="Never logged."
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=env_alias("OPENAI_BASE_URL"),
+        description="Any OpenAI-compatible server; default: the SDK's (api.openai.com).",
+    )
+    openai_model: str = Field(default=DEFAULT_MODEL, description="Model given to the Responses API.")
+    openai_timeout_sec: float = Field(default=60.0, gt=0, le=600, description="Deadline of one call.")
+    openai_max_attempts: int = Field(
+        default=5, ge=1, le=10, description="Attempts lost to 429/5xx/timeouts before a window fails."
+    )
+    openai_max_delay_sec: float = Field(default=30.0, gt=0, le=120, description="Backoff ceiling.")
+    scoring_concurrency: int = Field(default=4, ge=1, le=64, description="LLM calls at once.")
+    scoring_strategy: ScoringStrategy = Field(
+        default=ScoringStrategy.AUTO, description="global, per_window, or auto (by transcript size)."
+    )
+    trend_lexicon_path: Path | None = Field(
+        default=None,
+        description="JSON {video_type: [words]} added to the offline scorer's trend lexicon.",
+    )
+
+    @field_validator("openai_api_key", "openai_base_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _key_when_openai_is_chosen(self) -> Self:
+        if self.scoring_provider == "openai" and self.openai_api_key is None:
+            raise ValueError(
+                "OPENAI_API_KEY: required when VIRALCLIP_SCORING_PROVIDER=openai "
+                "(unset the provider to fall back to the offline scorer)"
+            )
+        return self
+
+    @property
+    def provider(self) -> Literal["openai", "heuristic"]:
+        """The provider in effect: `auto` becomes openai with a key, else heuristic."""
+        if self.scoring_provider == "auto":
+            return "openai" if self.openai_api_key is not None else "heuristic"
+        return self.scoring_provider
+
+    def trend_lexicon(self) -> dict[str, frozenset[str]]:
+        """The built-in trend lexicon extended with the words of `trend_lexicon_path`, if set."""
+        if self.trend_lexicon_path is None:
+            return dict(DEFAULT_TREND_LEXICON)
+        try:
+            extra = json.loads(self.trend_lexicon_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ValueError(f"trend_lexicon_path {self.trend_lexicon_path}: {error}") from None
+        if not isinstance(extra, dict) or not all(
+            isinstance(words, list) and all(isinstance(word, str) for word in words)
+            for words in extra.values()
+        ):
+            raise ValueError(
+                f"trend_lexicon_path {self.trend_lexicon_path}: expected {{video_type: [words]}}"
+            )
+        return merge_lexicon(DEFAULT_TREND_LEXICON, extra)
