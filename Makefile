@@ -62,3 +62,6 @@ schemas: install ## regenerate the contracts' JSON Schemas
 
 clean: ## remove the virtualenv and local state
 	rm -rf $(VENV) $(BOOT) var .pytest_cache .mypy_cache .ruff_cache
+
+asyncapi: install ## regenerate the services' AsyncAPI documents in docs/asyncapi/
+	$(BIN)/python docs/asyncapi/generate.py

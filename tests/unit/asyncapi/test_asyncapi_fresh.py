@@ -1,0 +1,79 @@
+"""The committed AsyncAPI documents are what the services' apps generate, and they tell the event flow."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from viralclip_contracts import (
+    BATCH_CREATED,
+    BATCH_FAILED,
+    CLIPS_SCORED,
+    EVENT_BY_TOPIC,
+    THUMBNAILS_DONE,
+    WINDOWS_READY,
+)
+
+ASYNCAPI_DIR = Path(__file__).resolve().parents[3] / "docs" / "asyncapi"
+GENERATOR = ASYNCAPI_DIR / "generate.py"
+#: service → (topics it consumes, topics it publishes), as in the architecture's event-flow diagram
+FLOW: dict[str, tuple[set[str], set[str]]] = {
+    "windowing": ({BATCH_CREATED}, {WINDOWS_READY, BATCH_FAILED}),
+    "thumbnail": ({CLIPS_SCORED}, {THUMBNAILS_DONE, BATCH_FAILED}),
+}
+_DEPLOYMENT_VARIABLES = ("VIRALCLIP_", "KAFKA_", "MONGODB_", "OPENAI_", "OTEL_")
+
+
+def test_committed_documents_match_the_applications() -> None:
+    # a clean environment (no deployment settings) and a separate process: building an app configures
+    # logging; nothing may connect, so an unresolvable broker address must not matter
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_DEPLOYMENT_VARIABLES)}
+    result = subprocess.run(
+        [sys.executable, str(GENERATOR), "--check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def operations(document: dict[str, Any], action: str) -> set[str]:
+    """Kafka topics of the document's operations of one kind (`receive` or `send`)."""
+    channels = document["channels"]
+    topics = set()
+    for operation in document["operations"].values():
+        if operation["action"] != action:
+            continue
+        channel = channels[operation["channel"]["$ref"].rsplit("/", 1)[-1]]
+        if "kafka" in channel.get("bindings", {}):
+            topics.add(channel["address"])
+    return topics
+
+
+@pytest.mark.parametrize("service", sorted(FLOW))
+def test_each_document_shows_what_the_service_consumes_and_publishes(service: str) -> None:
+    document = json.loads((ASYNCAPI_DIR / f"{service}.json").read_text())
+    consumes, publishes = FLOW[service]
+    assert operations(document, "receive") == consumes
+    assert operations(document, "send") == publishes
+    assert document["servers"]["development"]["protocol"] == "kafka"
+
+
+@pytest.mark.parametrize("service", sorted(FLOW))
+def test_each_message_payload_is_the_contract_model(service: str) -> None:
+    document = json.loads((ASYNCAPI_DIR / f"{service}.json").read_text())
+    schemas = document["components"]["schemas"]
+    for topic in set.union(*FLOW[service]):
+        model = EVENT_BY_TOPIC[topic]
+        published = schemas[model.__name__]
+        assert set(published["properties"]) == set(model.model_json_schema()["properties"])
+
+
+def test_every_service_has_a_document() -> None:
+    committed = {path.stem for path in ASYNCAPI_DIR.glob("*.json")}
+    assert committed == set(FLOW)
