@@ -28,7 +28,7 @@ class TopicProbe:
 
     def events(self, topic: str, *, batch_id: str | None = None) -> list[Any]:
         """Events of `topic` (validated with the published contract), optionally for one batch."""
-        model: type[Event] = EVENT_BY_TOPIC[topic]
+        model = contract_of(topic)
         parsed = [model.model_validate_json(r.value) for r in self.raw(topic, key=batch_id)]
         return [e for e in parsed if batch_id is None or e.batch_id == batch_id]
 
@@ -49,6 +49,14 @@ class TopicProbe:
             return found if len(found) >= count else []
 
         return await eventually(enough, timeout=timeout, what=f"{count} × {topic} for {batch_id}")
+
+
+def contract_of(topic: str) -> type[Event]:
+    """The event model of a pipeline topic, also under a per-test suffix (`clips.scored.t1a2`)."""
+    for name, model in EVENT_BY_TOPIC.items():
+        if topic == name or topic.startswith(f"{name}."):
+            return model
+    raise KeyError(f"{topic} is not a pipeline topic")
 
 
 @contextlib.asynccontextmanager
