@@ -25,7 +25,7 @@ SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
 #: compose service → (settings class, directory of its package)
 SERVICES: dict[str, tuple[str, str]] = {
     "batch-api": ("viralclip_batch_api.settings:BatchApiSettings", "services/batch-api"),
-    "windowing": ("viralclip_runtime:ServiceSettings", "services/windowing"),
+    "windowing": ("viralclip_windowing.settings:WindowingSettings", "services/windowing"),
     "scoring": ("viralclip_runtime:ServiceSettings", "services/scoring"),
     "thumbnail": ("viralclip_thumbnail.settings:ThumbnailSettings", "services/thumbnail"),
 }
