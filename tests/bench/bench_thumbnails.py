@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from viralclip_contracts import AspectRatio, Clip, Grade
-from viralclip_testkit.media import ffmpeg_executable, write_long_video
+from viralclip_testkit.media import cached_long_video, ffmpeg_executable
 from viralclip_thumbnail.ffmpeg import FfmpegResult, FfmpegRunner, SubprocessFfmpegRunner, probe_media
 from viralclip_thumbnail.thumbnails import default_concurrency, make_thumbnails, plan_thumbnails
 
@@ -91,10 +91,9 @@ async def thumbnails_per_second(
 
 def cached_video(minutes: int, cache_dir: Path) -> Path:
     """The benchmark video, generated on first use."""
-    path = cache_dir / f"long-720p-{minutes}min-{FPS}fps-gop{GOP_SEC}s.mp4"
-    if not path.exists():
-        started = time.perf_counter()
-        write_long_video(path, minutes * 60, fps=FPS, gop_sec=GOP_SEC)
+    started = time.perf_counter()
+    path = cached_long_video(minutes, cache_dir, fps=FPS, gop_sec=GOP_SEC)
+    if time.perf_counter() - started > 1:
         print(f"generated {path} in {time.perf_counter() - started:.1f} s")
     return path
 

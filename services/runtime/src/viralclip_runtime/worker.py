@@ -7,8 +7,10 @@ graceful timeout, and commit).
 """
 
 import asyncio
+import contextlib
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,8 +155,21 @@ def worker_app(context: WorkerContext) -> AsgiFastStream:
     return app
 
 
+class _GracefulServer(uvicorn.Server):
+    """uvicorn re-raises a captured SIGTERM after its graceful shutdown, so the process would exit -15;
+    a service that stopped cleanly exits 0 instead, which is what supervisors and `make up` expect."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                self._captured_signals.clear()
+
+
 def run_worker(app: Any, settings: ServiceSettings) -> None:
-    """Serve `app` until SIGTERM/SIGINT, then stop gracefully (exit code 0)."""
+    """Serve `app` (a worker or the API) until SIGTERM/SIGINT, then stop gracefully with exit code 0."""
     config = uvicorn.Config(
         app,
         host=settings.http_host,
@@ -164,4 +179,4 @@ def run_worker(app: Any, settings: ServiceSettings) -> None:
         lifespan="on",
         timeout_graceful_shutdown=30,
     )
-    uvicorn.Server(config).run()
+    _GracefulServer(config).run()

@@ -83,6 +83,14 @@ def write_long_video(path: Path, duration_sec: int, fps: int = 2, gop_sec: int =
     return path
 
 
+def cached_long_video(minutes: int, cache_dir: Path, fps: int = 2, gop_sec: int = 4) -> Path:
+    """A long 720p benchmark video in `cache_dir`, generated on first use and shared by the benchmarks."""
+    path = cache_dir / f"long-720p-{minutes}min-{fps}fps-gop{gop_sec}s.mp4"
+    if not path.exists():
+        write_long_video(path, minutes * 60, fps=fps, gop_sec=gop_sec)
+    return path
+
+
 def _encode(path: Path, inputs_and_filters: list[str], timeout: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part.mp4")
