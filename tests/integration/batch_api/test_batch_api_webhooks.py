@@ -1,0 +1,113 @@
+"""Webhooks: a batch that ends POSTs its signed summary; failures are retried with backoff and recorded."""
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from viralclip_batch_api import webhooks
+from viralclip_testkit.waiting import eventually
+
+pytestmark = pytest.mark.integration
+
+HOOK = "http://hooks.test/hook"
+WEBHOOK_SECRET = "whsec-test-0123456789abcdef"  # the shared app's (see conftest)
+NewBatch = Callable[..., Awaitable[dict[str, Any]]]
+
+
+async def finished_delivery(db: AsyncDatabase[dict[str, Any]], batch_id: str) -> dict[str, Any]:
+    async def done() -> dict[str, Any] | None:
+        doc = await db["webhook_deliveries"].find_one({"batch_id": batch_id, "status": {"$ne": "pending"}})
+        return doc
+
+    found = await eventually(done, timeout=60, what=f"the webhook of {batch_id}")
+    assert found is not None
+    return found
+
+
+async def test_a_ready_batch_is_posted_signed_after_retries_and_every_attempt_is_recorded(
+    new_batch: NewBatch,
+    pipeline: Any,
+    api_db: AsyncDatabase[dict[str, Any]],
+    webhook_receiver: Any,
+) -> None:
+    batch = await new_batch(webhook_url=HOOK)
+    for event in (pipeline.windows(batch), pipeline.scored(batch), pipeline.thumbnails(batch)):
+        await pipeline.publish(event)
+
+    delivery = await finished_delivery(api_db, batch["batch_id"])
+
+    assert delivery["status"] == "delivered"
+    assert [a.get("status_code") for a in delivery["attempts"]] == [503, 503, 204]
+    received = [
+        (headers, body)
+        for headers, body in webhook_receiver.requests
+        if headers.get("x-viralclip-delivery") == delivery["_id"]
+    ]
+    assert len(received) == 3
+    headers, body = received[-1]
+    assert webhooks.verify(body, WEBHOOK_SECRET, headers["x-viralclip-signature"])
+    summary = json.loads(body)
+    assert (summary["event"], summary["batch_id"], summary["status"], summary["clips_total"]) == (
+        "clip_batch.ready",
+        batch["batch_id"],
+        "ready",
+        2,
+    )
+    assert WEBHOOK_SECRET not in json.dumps(delivery, default=str)
+
+
+async def test_a_failed_batch_posts_its_error(
+    new_batch: NewBatch, pipeline: Any, api_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    batch = await new_batch(webhook_url=HOOK)
+    await pipeline.publish(pipeline.failed(batch))
+
+    delivery = await finished_delivery(api_db, batch["batch_id"])
+
+    summary = json.loads(delivery["body"])
+    assert (summary["event"], summary["error_message"]) == (
+        "clip_batch.failed",
+        "Scoring failed: LLM unreachable.",
+    )
+    assert delivery["status"] == "delivered"
+
+
+async def test_a_receiver_that_never_accepts_gets_the_configured_number_of_attempts(
+    new_batch: NewBatch, pipeline: Any, api_db: AsyncDatabase[dict[str, Any]], shared_api: Any
+) -> None:
+    batch = await new_batch(webhook_url="http://hooks.test/nowhere")  # 404 on every attempt
+    await pipeline.publish(pipeline.failed(batch))
+
+    delivery = await finished_delivery(api_db, batch["batch_id"])
+
+    assert delivery["status"] == "failed"
+    codes = [a.get("status_code") for a in delivery["attempts"]]
+    assert codes == [404] * shared_api.settings.webhook_max_attempts
+    gaps = [
+        (b["at"] - a["at"]).total_seconds()
+        for a, b in zip(delivery["attempts"], delivery["attempts"][1:], strict=False)
+    ]
+    settings = shared_api.settings
+    schedule = webhooks.backoff_schedule(
+        settings.webhook_max_attempts,
+        base_sec=settings.webhook_base_delay_sec,
+        cap_sec=settings.webhook_max_delay_sec,
+    )
+    assert all(gap >= delay for gap, delay in zip(gaps, schedule, strict=True)), (gaps, schedule)
+
+
+async def test_a_webhook_url_must_be_http(
+    client: httpx.AsyncClient, new_video: Callable[..., Awaitable[Any]]
+) -> None:
+    video = await new_video()
+
+    response = await client.post(
+        f"/videos/{video['video_id']}/clip-batches", json={"webhook_url": "ftp://x/y"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "webhook_url"]
