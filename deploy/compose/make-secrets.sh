@@ -1,7 +1,7 @@
 #!/bin/sh
 # Write the secret files docker compose mounts at /run/secrets (see docs/DEPLOYMENT.md).
 # Existing files are kept, so running it again never rotates a password under a live database.
-# OPENAI_API_KEY, when set in the environment, becomes the scoring service's key.
+# OPENAI_API_KEY, when set in the environment, becomes the scoring service's key (else it stays empty).
 set -eu
 cd "$(dirname "$0")"
 umask 077
@@ -28,6 +28,5 @@ password="$(cat secrets/mongodb_root_password)"
 write_secret mongodb_uri "mongodb://${user}:${password}@mongodb:27017/?authSource=admin"
 write_secret viralclip_api_token "$(random_token)"
 write_secret viralclip_webhook_secret "$(random_token)"
-if [ -n "${OPENAI_API_KEY:-}" ]; then
-    write_secret openai_api_key "$OPENAI_API_KEY"
-fi
+# empty: the scoring service falls back to its offline heuristic scorer (VIRALCLIP_SCORING_PROVIDER=auto)
+write_secret openai_api_key "${OPENAI_API_KEY:-}"

@@ -16,6 +16,7 @@ from pydantic import AliasChoices, SecretStr
 
 from viralclip_contracts import PIPELINE_TOPICS, dead_letter_topic
 from viralclip_runtime import ServiceSettings
+from viralclip_scoring.settings import ScoringSettings
 
 REPO = Path(__file__).resolve().parents[3]
 COMPOSE_DIR = REPO / "deploy" / "compose"
@@ -26,7 +27,7 @@ SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
 SERVICES: dict[str, tuple[str, str]] = {
     "batch-api": ("viralclip_batch_api.settings:BatchApiSettings", "services/batch-api"),
     "windowing": ("viralclip_windowing.settings:WindowingSettings", "services/windowing"),
-    "scoring": ("viralclip_runtime:ServiceSettings", "services/scoring"),
+    "scoring": ("viralclip_scoring.settings:ScoringSettings", "services/scoring"),
     "thumbnail": ("viralclip_thumbnail.settings:ThumbnailSettings", "services/thumbnail"),
 }
 SCALABLE = ("scoring", "thumbnail")
@@ -102,29 +103,69 @@ def test_every_secret_a_service_mounts_is_a_setting_it_reads(compose: dict[str, 
     assert set(secrets) <= set(compose["secrets"])
 
 
+def load_as_compose_would(
+    compose: dict[str, Any],
+    service: str,
+    secrets_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    secret_values: dict[str, str],
+) -> ServiceSettings:
+    """The service's settings read from its compose environment (no `.env`) and its secret files."""
+    cls = settings_class(service)
+    for name in env_names(cls):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in service_environment(compose, service).items():
+        monkeypatch.setenv(name, value)
+    for name in compose["services"][service].get("secrets", []):
+        (secrets_dir / name).write_text(secret_values.get(name, f"{name}-value-long-enough-0123456789"))
+    monkeypatch.setenv("VIRALCLIP_SECRETS_DIR", str(secrets_dir))
+    return cls.load()
+
+
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_settings_load_from_the_compose_environment_and_secret_files(
     compose: dict[str, Any], service: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cls = settings_class(service)
-    known = env_names(cls)
-    for name in known:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in service_environment(compose, service).items():
-        monkeypatch.setenv(name, value)
-    secrets = compose["services"][service].get("secrets", [])
-    for name in secrets:
-        (tmp_path / name).write_text(SECRET_VALUES.get(name, f"{name}-value-long-enough-0123456789"))
-    monkeypatch.setenv("VIRALCLIP_SECRETS_DIR", str(tmp_path))
-
-    settings = cls.load()
+    settings = load_as_compose_would(compose, service, tmp_path, monkeypatch, SECRET_VALUES)
 
     assert settings.kafka_bootstrap_servers == "kafka:9092"
     assert settings.http_host == "0.0.0.0"
-    for name in secrets:
+    known = env_names(settings_class(service))
+    for name in compose["services"][service].get("secrets", []):
         value = getattr(settings, known[name.upper()])
         read = value.get_secret_value() if isinstance(value, SecretStr) else value
         assert read == (tmp_path / name).read_text(), f"{service} did not read the secret file {name}"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_compose_defaults_are_the_settings_own_defaults(
+    compose: dict[str, Any], service: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`${VAR:-default}` only makes the default visible in .env.example; it must not change it."""
+    cls = settings_class(service)
+    known = env_names(cls)
+    settings = load_as_compose_would(compose, service, tmp_path, monkeypatch, SECRET_VALUES)
+    raw = compose["services"][service]["environment"]
+    for name, value in raw.items():
+        if not _VARIABLE.fullmatch(str(value)):
+            continue
+        field_name = known[name]
+        default = cls.model_fields[field_name].get_default(call_default_factory=True)
+        actual = getattr(settings, field_name)
+        assert actual == default or (default is None and actual == ""), f"{service}: {name}"
+
+
+def test_an_empty_openai_key_file_selects_the_offline_scorer(
+    compose: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = {**SECRET_VALUES, "openai_api_key": ""}  # what make-secrets.sh writes without OPENAI_API_KEY
+    settings = load_as_compose_would(compose, "scoring", tmp_path, monkeypatch, values)
+    assert isinstance(settings, ScoringSettings)
+    assert settings.provider == "heuristic"
+    values["openai_api_key"] = "sk-compose-test-key"
+    settings = load_as_compose_would(compose, "scoring", tmp_path, monkeypatch, values)
+    assert isinstance(settings, ScoringSettings)
+    assert settings.provider == "openai"
 
 
 def test_the_image_runs_each_service_by_its_console_script(compose: dict[str, Any]) -> None:
