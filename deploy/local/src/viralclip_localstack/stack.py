@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -58,7 +59,9 @@ def kafka_answers(bootstrap: str) -> bool:
         finally:
             await admin.close()
 
-    return asyncio.run(metadata())
+    # A thread of its own, so the stack also starts from code that already runs an event loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, metadata()).result()
 
 
 def mongo_answers(uri: str) -> bool:

@@ -1,0 +1,180 @@
+"""Pipeline benchmarks on the whole system (services as processes, embedded broker and database):
+
+1. critical path — a 60-minute podcast, per-window scoring, the Responses double answering after 400 ms,
+   scoring concurrency 16: POST → ready against the bound ceil(windows/16) × 400 ms + thumbnail time;
+2. overhead — the same with the double answering at once: what the system spends on its own;
+3. throughput — 10 batches at once, batches per minute and the ratio to one batch alone; then with two
+   scoring replicas;
+6. memory — peak resident memory (VmHWM) of each service after (1).
+
+    .venv/bin/python tests/bench/bench_pipeline.py [--runs 3] [--minutes 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from viralclip_contracts import CLIPS_SCORED, THUMBNAILS_DONE, WINDOWS_READY
+from viralclip_localstack.client import ViralclipClient
+from viralclip_localstack.sample.bundled import sample_video
+from viralclip_testkit.kafka_probe import TopicProbe, topic_probe
+from viralclip_testkit.media import cached_long_video
+from viralclip_testkit.responses_double import Behaviour, ResponsesDouble, Script
+from viralclip_testkit.system import RunningSystem, running_system
+
+LLM_LATENCY_SEC = 0.4
+CONCURRENCY = 16
+BATCH_CONFIG = {"video_type": "podcast", "aspect_ratio": "9:16", "clip_length_preset": "30-60s"}
+
+
+@dataclass
+class BatchTiming:
+    e2e_sec: float
+    windows: int
+    thumbnail_sec: float
+
+    @property
+    def llm_bound_sec(self) -> float:
+        return math.ceil(self.windows / CONCURRENCY) * LLM_LATENCY_SEC
+
+
+async def run_batch(client: ViralclipClient, probe: TopicProbe, video_id: str) -> BatchTiming:
+    started = time.perf_counter()
+    batch = await client.create_batch(video_id, **BATCH_CONFIG)
+    done = await client.wait_until_done(batch["batch_id"], timeout=300)
+    e2e = time.perf_counter() - started
+    if done["status"] != "ready":
+        raise RuntimeError(f"batch ended {done['status']}: {done.get('error_message')}")
+    batch_id = batch["batch_id"]
+    windows = (await probe.wait_for(WINDOWS_READY, batch_id=batch_id))[0]
+    scored = (await probe.wait_for(CLIPS_SCORED, batch_id=batch_id))[0]
+    thumbs = (await probe.wait_for(THUMBNAILS_DONE, batch_id=batch_id))[0]
+    thumbnail_sec = (thumbs.occurred_at - scored.occurred_at).total_seconds()
+    return BatchTiming(e2e_sec=e2e, windows=len(windows.windows), thumbnail_sec=thumbnail_sec)
+
+
+async def run_many(client: ViralclipClient, video_id: str, count: int) -> float:
+    """Submit `count` batches at once; seconds until all are ready."""
+    started = time.perf_counter()
+    batches = await asyncio.gather(*(client.create_batch(video_id, **BATCH_CONFIG) for _ in range(count)))
+    finals = await asyncio.gather(*(client.wait_until_done(b["batch_id"], timeout=600) for b in batches))
+    failed = [f for f in finals if f["status"] != "ready"]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {count} batches failed: {failed[0].get('error_message')}")
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def prepare(system: RunningSystem, minutes: int, media: Path) -> str:
+    target = system.media_root / "videos" / "bench.mp4"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        os.link(media, target)  # a hard link: the media root must contain the file, not point out of it
+    video = sample_video(minutes * 60.0, video_id="v-bench", media_path="videos/bench.mp4")
+    async with ViralclipClient(system.api_url) as client:
+        await client.register_video(video)
+    return video.video_id
+
+
+async def bench(runs: int, minutes: int, media: Path, workdir: Path) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    with ResponsesDouble(Script(default=Behaviour(latency_sec=LLM_LATENCY_SEC))) as double:
+        env = {
+            "VIRALCLIP_SCORING_PROVIDER": "openai",
+            "OPENAI_API_KEY": "bench-key",
+            "OPENAI_BASE_URL": double.base_url,
+            "VIRALCLIP_SCORING_STRATEGY": "per_window",
+            "VIRALCLIP_SCORING_CONCURRENCY": str(CONCURRENCY),
+            "VIRALCLIP_LOG_LEVEL": "WARNING",
+        }
+        with running_system(workdir / "system", env=env) as system:
+            video_id = await prepare(system, minutes, media)
+            async with (
+                ViralclipClient(system.api_url) as client,
+                topic_probe(system.kafka_bootstrap, [WINDOWS_READY, CLIPS_SCORED, THUMBNAILS_DONE]) as probe,
+            ):
+                await run_batch(client, probe, video_id)  # warm-up: consumer groups, caches, imports
+                timings = [await run_batch(client, probe, video_id) for _ in range(runs)]
+                e2e = statistics.median(t.e2e_sec for t in timings)
+                bound = statistics.median(t.llm_bound_sec + t.thumbnail_sec for t in timings)
+                windows = timings[0].windows
+                thumbnails = statistics.median(t.thumbnail_sec for t in timings)
+                rows += [
+                    ("critical path: windows / LLM calls", f"{windows}", "-"),
+                    ("critical path: POST → ready (median)", f"{e2e:.2f} s", "-"),
+                    (
+                        "critical path: bound ceil(w/16)×0.4 s + thumbnails",
+                        f"{bound:.2f} s (thumbnails {thumbnails:.2f} s)",
+                        "-",
+                    ),
+                    ("critical path: ratio e2e / bound", f"{e2e / bound:.2f}", "≤ 1.25"),
+                ]
+                for name, child in system.fleet.children.items():
+                    rows.append((f"memory: peak RSS {name}", f"{peak_rss_mb(child.pid):.0f} MB", "-"))
+
+                double.script(Script(default=Behaviour(latency_sec=0.0)))
+                instant = [await run_batch(client, probe, video_id) for _ in range(runs)]
+                overhead = statistics.median(t.e2e_sec for t in instant)
+                rows.append(("overhead: POST → ready, LLM instant (median)", f"{overhead:.2f} s", "-"))
+
+                double.script(Script(default=Behaviour(latency_sec=LLM_LATENCY_SEC)))
+                alone = statistics.median([await run_many(client, video_id, 1) for _ in range(runs)])
+                ten = await run_many(client, video_id, 10)
+                rows += [
+                    ("throughput: 1 batch alone", f"{60 / alone:.1f} batches/min", "-"),
+                    (
+                        "throughput: 10 at once",
+                        f"{600 / ten:.1f} batches/min",
+                        f"ratio {alone * 10 / ten:.2f}× of alone",
+                    ),
+                ]
+                system.fleet.start("scoring", replica="-2", extra_env=env)
+                system.fleet.wait_ready()
+                await run_many(client, video_id, 2)  # let the group rebalance onto both replicas
+                ten_two = await run_many(client, video_id, 10)
+                rows.append(
+                    (
+                        "throughput: 10 at once, 2 scoring replicas",
+                        f"{600 / ten_two:.1f} batches/min",
+                        f"ratio {alone * 10 / ten_two:.2f}× of alone",
+                    )
+                )
+    return rows
+
+
+def print_rows(rows: list[tuple[str, str, str]]) -> None:
+    width = max(len(r[0]) for r in rows)
+    print(f"{'figure':<{width}}  {'value':<28}  target")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:<28}  {target}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--minutes", type=int, default=60)
+    arguments = parser.parse_args()
+    cache = Path(tempfile.gettempdir()) / "viralclip-bench"
+    cache.mkdir(exist_ok=True)
+    media = cached_long_video(arguments.minutes, cache)
+    with tempfile.TemporaryDirectory(dir=cache) as workdir:
+        rows = asyncio.run(bench(arguments.runs, arguments.minutes, media, Path(workdir)))
+    print_rows(rows)
+
+
+if __name__ == "__main__":
+    main()
