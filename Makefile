@@ -57,6 +57,11 @@ stack: install ## only the embedded broker and database, in the foreground
 up: install ## embedded broker + database + the four services, in the foreground (Ctrl-C stops all)
 	$(BIN)/python -m viralclip_localstack up
 
+bench: install ## benchmarks: windowing, thumbnails, the pipeline's critical path, throughput, memory (< 10 min)
+	$(BIN)/python tests/bench/bench_windowing.py
+	$(BIN)/python tests/bench/bench_thumbnails.py --runs 3
+	$(BIN)/python tests/bench/bench_pipeline.py --runs 3
+
 schemas: install ## regenerate the contracts' JSON Schemas
 	$(BIN)/python -m viralclip_contracts.schema_export
 
