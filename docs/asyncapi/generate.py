@@ -26,6 +26,13 @@ def windowing() -> Any:
     return build_app(WindowingSettings(**FIXED))
 
 
+def scoring() -> Any:
+    from viralclip_scoring.app import build_app
+    from viralclip_scoring.settings import ScoringSettings
+
+    return build_app(ScoringSettings(**FIXED, scoring_provider="heuristic"))
+
+
 def thumbnail() -> Any:
     from viralclip_thumbnail.app import build_app
     from viralclip_thumbnail.settings import ThumbnailSettings
@@ -36,6 +43,7 @@ def thumbnail() -> Any:
 #: service → the function building its FastStream application
 SERVICES: dict[str, Callable[[], Any]] = {
     "windowing": windowing,
+    "scoring": scoring,
     "thumbnail": thumbnail,
 }
 
@@ -44,7 +52,8 @@ def document(service: str) -> str:
     """The AsyncAPI document of `service` as committed: indented JSON ending with a newline."""
     app = SERVICES[service]()
     specification = app.schema.to_specification().to_jsonable()
-    return json.dumps(specification, indent=2, ensure_ascii=False) + "\n"
+    # sorted: FastStream orders channels by set iteration, which changes with the hash seed
+    return json.dumps(specification, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

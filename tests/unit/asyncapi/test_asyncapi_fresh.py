@@ -23,6 +23,7 @@ GENERATOR = ASYNCAPI_DIR / "generate.py"
 #: service → (topics it consumes, topics it publishes), as in the architecture's event-flow diagram
 FLOW: dict[str, tuple[set[str], set[str]]] = {
     "windowing": ({BATCH_CREATED}, {WINDOWS_READY, BATCH_FAILED}),
+    "scoring": ({WINDOWS_READY}, {CLIPS_SCORED, BATCH_FAILED}),
     "thumbnail": ({CLIPS_SCORED}, {THUMBNAILS_DONE, BATCH_FAILED}),
 }
 _DEPLOYMENT_VARIABLES = ("VIRALCLIP_", "KAFKA_", "MONGODB_", "OPENAI_", "OTEL_")
