@@ -121,6 +121,16 @@ class WebhookReceiver:
         return Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
 
 
+@pytest.fixture(name="make_settings")
+def make_settings_fixture() -> Callable[..., BatchApiSettings]:
+    return make_settings
+
+
+@pytest.fixture(name="serve_api")
+def serve_api_fixture() -> Callable[..., contextlib.AbstractAsyncContextManager[RunningApi]]:
+    return serve_api
+
+
 @pytest.fixture(scope="session")
 def webhook_receiver() -> WebhookReceiver:
     return WebhookReceiver(failures=2)
