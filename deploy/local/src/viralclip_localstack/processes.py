@@ -41,8 +41,10 @@ class ChildProcess:
         self.pipe_output = pipe_output
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._asked_to_stop = False
 
     def start(self) -> "ChildProcess":
+        self._asked_to_stop = False
         if self.pipe_output:
             stdout: int | IO[bytes] = subprocess.PIPE
         elif self.log_path is not None:
@@ -74,7 +76,7 @@ class ChildProcess:
         if self.process is None:
             return None
         if self.process.poll() is None:
-            self._signal_group(signal.SIGTERM)
+            self.terminate()
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -84,8 +86,10 @@ class ChildProcess:
         return self.process.returncode
 
     def terminate(self) -> None:
-        """Ask the process group to stop (SIGTERM) without waiting."""
-        if self.process is not None and self.process.poll() is None:
+        """Ask the process group to stop (SIGTERM) without waiting; asking twice sends one signal,
+        since a second SIGTERM arriving after a graceful shutdown would kill the process mid-exit."""
+        if self.process is not None and self.process.poll() is None and not self._asked_to_stop:
+            self._asked_to_stop = True
             self._signal_group(signal.SIGTERM)
 
     def kill(self) -> None:

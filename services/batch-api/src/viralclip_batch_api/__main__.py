@@ -1,24 +1,15 @@
 """Run batch-api: `python -m viralclip_batch_api` or `viralclip-batch-api`."""
 
-import uvicorn
+from viralclip_runtime import run_worker
 
 from .app import create_app
 from .settings import BatchApiSettings
 
 
 def main() -> None:
-    """Serve the API with uvicorn until SIGTERM/SIGINT, then stop gracefully."""
+    """Serve the API with uvicorn until SIGTERM/SIGINT, then stop gracefully (exit code 0)."""
     settings = BatchApiSettings.load()
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=30,
-    )
-    uvicorn.Server(config).run()
+    run_worker(create_app(settings), settings)
 
 
 if __name__ == "__main__":
