@@ -121,12 +121,12 @@ class WebhookReceiver:
         return Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
 
 
-@pytest.fixture(name="make_settings")
+@pytest.fixture(name="make_settings", scope="session")
 def make_settings_fixture() -> Callable[..., BatchApiSettings]:
     return make_settings
 
 
-@pytest.fixture(name="serve_api")
+@pytest.fixture(name="serve_api", scope="session")
 def serve_api_fixture() -> Callable[..., contextlib.AbstractAsyncContextManager[RunningApi]]:
     return serve_api
 

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData, UploadFile
 from ..deps import RepoDep, SettingsDep
 from ..documents import video_public
 from ..errors import FieldError, NotFoundError
-from ..models import VideoCreate, VideoPublic
+from ..models import ErrorPublic, VideoCreate, VideoPublic
 from ..registration import register_video
 from . import error_responses
 
@@ -92,7 +92,7 @@ async def _from_form(form: FormData) -> tuple[VideoCreate, UploadFile]:
     ),
     responses={
         **error_responses(409),
-        415: {"description": "Neither JSON nor multipart."},
+        415: {"model": ErrorPublic, "description": "Neither JSON nor multipart."},
     },
     openapi_extra=_REQUEST_BODY,
 )
