@@ -1,0 +1,73 @@
+"""Media paths stay inside the media root; ffmpeg's banner gives the duration."""
+
+from pathlib import Path
+
+import pytest
+
+from viralclip_batch_api.errors import FieldError
+from viralclip_batch_api.media import parse_ffmpeg_duration, resolve_media_path, upload_path
+
+
+def test_a_relative_path_resolves_inside_the_root(tmp_path: Path) -> None:
+    (tmp_path / "videos").mkdir()
+    (tmp_path / "videos" / "a.mp4").write_bytes(b"x")
+
+    absolute, relative = resolve_media_path(tmp_path, "videos/./a.mp4")
+
+    assert (absolute, relative) == ((tmp_path / "videos" / "a.mp4").resolve(), "videos/a.mp4")
+
+
+def test_an_absolute_path_inside_the_root_is_stored_relative(tmp_path: Path) -> None:
+    (tmp_path / "a.mp4").write_bytes(b"x")
+
+    assert resolve_media_path(tmp_path, str(tmp_path / "a.mp4"))[1] == "a.mp4"
+
+
+@pytest.mark.parametrize("given", ["../outside.mp4", "/etc/passwd", "videos/../../x"])
+def test_paths_leaving_the_root_are_refused(tmp_path: Path, given: str) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (tmp_path / "outside.mp4").write_bytes(b"x")
+
+    with pytest.raises(FieldError) as error:
+        resolve_media_path(root, given)
+
+    assert (error.value.field, error.value.reason) == ("media_path", "must be a path inside the media root")
+
+
+def test_a_symlink_out_of_the_root_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    (tmp_path / "secret.mp4").write_bytes(b"x")
+    (root / "link.mp4").symlink_to(tmp_path / "secret.mp4")
+
+    with pytest.raises(FieldError, match="inside the media root"):
+        resolve_media_path(root, "link.mp4")
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(FieldError, match=r"no file at 'videos/missing\.mp4'"):
+        resolve_media_path(tmp_path, "videos/missing.mp4")
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("my talk.mp4", "uploads/v-1/my_talk.mp4"),
+        ("../../etc/passwd", "uploads/v-1/passwd"),
+        (None, "uploads/v-1/media"),
+        ("...", "uploads/v-1/media"),
+    ],
+)
+def test_upload_names_are_made_safe(filename: str | None, expected: str) -> None:
+    assert upload_path("v-1", filename) == expected
+
+
+def test_duration_is_read_from_the_ffmpeg_banner() -> None:
+    banner = "Input #0, mov,mp4, from 'a.mp4':\n  Duration: 01:02:03.45, start: 0.000000, bitrate: 12 kb/s\n"
+
+    assert parse_ffmpeg_duration(banner) == pytest.approx(3723.45)
+
+
+def test_no_duration_line_means_unknown() -> None:
+    assert parse_ffmpeg_duration("a.mp4: Invalid data found when processing input") is None
