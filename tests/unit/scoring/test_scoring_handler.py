@@ -176,6 +176,33 @@ async def test_when_every_window_fails_the_batch_fails_and_the_worker_then_score
     assert healthy.clips
 
 
+async def test_after_a_systemic_failure_the_calls_not_yet_started_are_not_made(
+    responses_double: ResponsesDouble,
+) -> None:
+    responses_double.script(Script(default=Behaviour(kind="server_error", status_code=503)))
+    client = make_openai_client(api_key="k", base_url=responses_double.base_url, timeout_sec=5.0)
+    provider = OpenAIProvider(client, timeout_sec=5.0, retry=RetryPolicy(max_attempts=3), sleep=no_sleep)
+    harness = Harness(provider)
+    harness.scorer = BatchScorer(
+        provider, harness.repository, strategy=ScoringStrategy.PER_WINDOW, concurrency=1
+    )
+
+    failed = await harness.handle(windows_ready())
+    await provider.close()
+
+    assert responses_double.call_count == 3, "one window's attempts, then nothing"
+    assert isinstance(failed, BatchFailed)
+    assert failed.error_message == (
+        "Scoring failed for all 3 windows: OpenAI server error (HTTP 503): "
+        "retries exhausted after 3 attempts. Retry the batch later."
+    )
+    skipped = [e for e in harness.repository.exchanges.values() if e.error_kind == "skipped"]
+    assert len(skipped) == 2
+    assert all(
+        e.error and e.error.startswith("not attempted after another call failed: OpenAI") for e in skipped
+    )
+
+
 async def test_a_hanging_llm_fails_the_batch_with_a_timeout_message(
     responses_double: ResponsesDouble,
 ) -> None:

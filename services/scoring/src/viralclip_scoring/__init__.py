@@ -1,1 +1,1 @@
-"""viralclip scoring service: candidate windows into scored, ranked clips (OpenAI Responses API or offline)."""
+"""viralclip scoring service: candidate windows into scored, ranked clips (OpenAI or offline)."""

@@ -1,5 +1,7 @@
 """Scoring one batch: plan the calls, reuse stored exchanges, call the provider, repair and rank.
 
+Calls run concurrently under a process-wide bound; once one fails systemically (rate limit, 5xx,
+timeout, connection, rejected request) the batch's calls not yet started are recorded as not attempted.
 Every exchange is stored under `<batch_id>:<job_id>:<call key>` before the batch moves on, so a
 re-delivered `windows.ready` of the same job reuses each stored answer (or failure) and makes no second
 LLM call: a retry never yields a different or duplicate set of clips. A new job asks afresh.
@@ -20,6 +22,9 @@ from .strategy import CallPlan, plan_calls, resolve_strategy
 from .validate import Candidate, ClipLimits, Rejection, rank_clips, repair_answer
 
 logger = logging.getLogger(__name__)
+
+SYSTEMIC_FAILURES = frozenset({"rate_limit", "server_error", "timeout", "connection", "rejected"})
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -103,14 +108,17 @@ class BatchScorer:
     async def _exchanges(
         self, event: WindowsReady, video: VideoBrief, plans: Sequence[CallPlan]
     ) -> list[Exchange]:
+        breaker = _Breaker()
         try:
             async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(self._exchange(event, video, plan)) for plan in plans]
+                tasks = [group.create_task(self._exchange(event, video, plan, breaker)) for plan in plans]
         except ExceptionGroup as errors:  # surface the cause itself, so transient faults stay retryable
             raise errors.exceptions[0] from None
         return [task.result() for task in tasks]
 
-    async def _exchange(self, event: WindowsReady, video: VideoBrief, plan: CallPlan) -> Exchange:
+    async def _exchange(
+        self, event: WindowsReady, video: VideoBrief, plan: CallPlan, breaker: "_Breaker"
+    ) -> Exchange:
         exchange_id = exchange_id_for(event.batch_id, event.job_id, plan.key)
         stored = await self._store.find_exchange(exchange_id)
         if stored is not None:
@@ -119,14 +127,35 @@ class BatchScorer:
         prompt = build_prompt(video, plan.windows, event.config, event.language, global_call=plan.is_global)
         call = ScoringCall(plan.key, plan.windows, event.config, event.language, prompt)
         async with self._slots:
-            try:
-                result: ProviderAnswer | ProviderFailure = await self.provider.propose(call)
-            except ProviderFailure as failure:
-                logger.warning("scoring call failed", extra={"call": plan.key, "error": failure.message})
-                result = failure
+            result = await _propose(self.provider, call, breaker)
         return await self._store.save_exchange(
             _record(exchange_id, event, plan, self.provider, prompt, result)
         )
+
+
+@dataclass
+class _Breaker:
+    """The first systemic failure of a batch (rate limit, 5xx, timeout, connection, rejected request):
+    calls that have not started yet are not made, which bounds the batch's time and the load on a
+    failing API."""
+
+    cause: str | None = None
+
+
+async def _propose(
+    provider: ClipProvider, call: ScoringCall, breaker: _Breaker
+) -> ProviderAnswer | ProviderFailure:
+    if breaker.cause is not None:
+        return ProviderFailure(
+            f"not attempted after another call failed: {breaker.cause}", kind=SKIPPED, attempts=0
+        )
+    try:
+        return await provider.propose(call)
+    except ProviderFailure as failure:
+        logger.warning("scoring call failed", extra={"call": call.key, "error": failure.message})
+        if failure.kind in SYSTEMIC_FAILURES and breaker.cause is None:
+            breaker.cause = failure.message
+        return failure
 
 
 def _record(
@@ -199,7 +228,7 @@ def _failure_message(
         return None
     total = len(event.windows)
     if windows_failed == total:
-        distinct = list(dict.fromkeys(e.error for e in exchanges if e.error))
+        distinct = list(dict.fromkeys(e.error for e in exchanges if e.error and e.error_kind != SKIPPED))
         others = f" (and {len(distinct) - 1} other errors)" if len(distinct) > 1 else ""
         windows = "the only window" if total == 1 else f"all {total} windows"
         return f"Scoring failed for {windows}: {distinct[0]}{others}. Retry the batch later."
