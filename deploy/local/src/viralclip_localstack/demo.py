@@ -19,6 +19,8 @@ from typing import Any, TextIO
 
 import httpx
 
+from viralclip_contracts import Video
+
 from .client import TERMINAL, ViralclipClient
 from .fleet import Fleet
 from .sample import write_sample
@@ -127,7 +129,7 @@ async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
         _say(out, f"services ready; logs in {options.workdir / 'logs'}")
         api_url = f"{fleet.url('batch-api')}/viral-clip"
         async with asyncio.timeout(options.timeout_sec):
-            await _clip_sample(api_url, files.video, media_root, out)
+            await _clip_sample(api_url, files.video, options.workdir / "media", out)
         if options.keep_running:
             _say(out, f"\nthe stack keeps running: API {api_url}  (docs: {fleet.url('batch-api')}/docs)")
             _say(out, "press Ctrl-C to stop it")
@@ -146,7 +148,7 @@ async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
         _say(out, "stopped")
 
 
-async def _clip_sample(api_url: str, video: Any, media_root: Path, out: TextIO) -> None:
+async def _clip_sample(api_url: str, video: Video, media_root: Path, out: TextIO) -> None:
     started = time.monotonic()
     async with ViralclipClient(api_url) as client:
         await client.register_video(video)
