@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         minutes=args.minutes,
         api_port=args.api_port,
         keep_running=args.keep_running,
-        uses_openai=bool(os.environ.get("OPENAI_API_KEY")),
+        uses_openai=bool(os.environ.get("OPENAI_API_KEY", "").strip()),
         timeout_sec=args.timeout,
         base_env=dict(os.environ),
     )
