@@ -57,6 +57,9 @@ stack: install ## only the embedded broker and database, in the foreground
 up: install ## embedded broker + database + the four services, in the foreground (Ctrl-C stops all)
 	$(BIN)/python -m viralclip_localstack up
 
+demo: install ## clip the bundled NASA podcast end to end on the embedded stack; DEMO_ARGS=--keep-running leaves it up
+	$(BIN)/python -m viralclip_localstack.demo $(DEMO_ARGS)
+
 bench: install ## benchmarks: windowing, thumbnails, the pipeline's critical path, throughput, memory (< 10 min)
 	$(BIN)/python tests/bench/bench_windowing.py
 	$(BIN)/python tests/bench/bench_thumbnails.py --runs 3
