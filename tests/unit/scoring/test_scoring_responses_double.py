@@ -81,8 +81,9 @@ async def test_default_answers_hold_one_clip_per_window_inside_it(
     assert answer is not None
     assert len(answer.clips) == 3
     for clip, window in zip(answer.clips, WINDOWS[:3], strict=True):
-        assert window.start_sec <= clip.start_sec < clip.end_sec <= window.end_sec
-        assert clip.start_sec in {segment.start_sec for segment in window.transcript}
+        # the prompt gives times to the hundredth of a second, and so does the double
+        assert window.start_sec - 0.01 <= clip.start_sec < clip.end_sec <= window.end_sec + 0.01
+        assert any(abs(clip.start_sec - segment.start_sec) < 0.01 for segment in window.transcript)
 
 
 async def test_latency_delays_each_answer(client: AsyncOpenAI, responses_double: ResponsesDouble) -> None:

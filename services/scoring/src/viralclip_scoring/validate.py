@@ -223,7 +223,7 @@ def _snap(
             f"duration {snapped_end - first.start_sec:.1f}s is shorter than {shortest:.0f}s "
             f"(preset {low:.0f}-{high:.0f}s)"
         )
-    return round(first.start_sec, 2), round(snapped_end, 2)
+    return first.start_sec, snapped_end
 
 
 def _score(value: float) -> float:
