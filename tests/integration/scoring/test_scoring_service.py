@@ -27,7 +27,7 @@ from viralclip_scoring.retries import RetryPolicy
 from viralclip_scoring.settings import ScoringSettings
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.responses_double import Behaviour, ResponsesDouble, Script
-from viralclip_testkit.responses_sample import sample_transcript_path, sample_windows
+from viralclip_testkit.responses_sample import sample_windows
 
 pytestmark = pytest.mark.integration
 
@@ -224,8 +224,7 @@ async def test_a_partial_failure_is_reported_on_the_event_and_the_batch_continue
 async def test_the_offline_scorer_turns_the_sample_podcast_into_at_least_five_sane_clips(
     kafka_bootstrap: str, mongodb_uri: str
 ) -> None:
-    text = sample_transcript_path().read_text(encoding="utf-8")
-    windows = sample_windows(window_sec=75.0, max_duration_sec=1800.0, text=text)
+    windows = sample_windows(window_sec=75.0, max_duration_sec=1800.0)
     async with running(kafka_bootstrap, mongodb_uri, HeuristicProvider()) as service:
         event = await service.register(windows, clip_length_preset="30-60s")
 
