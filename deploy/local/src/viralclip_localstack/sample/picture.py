@@ -82,7 +82,9 @@ def build_shot_commands(video: Video, target: str = "drawbox@shot") -> str:
 
 
 def _scene_events(look: SceneLook, title: str) -> Sequence[str]:
-    disc_x = WIDTH // 2 if look.shot % 2 == 0 else WIDTH - 360
+    # Everything sits in the centre column, as a podcast camera frames its speaker, so a 9:16 crop
+    # of the frame (the clips' default) still shows the speaker, the name and the caption.
+    disc_x = WIDTH // 2
     disc_colour = _lighten(look.colour, 0.35)
     return (
         _dialogue(1, look.start_sec, look.end_sec, "Shape", _disc(disc_x, 300, disc_colour)),
@@ -154,11 +156,11 @@ _STYLES = "\n".join(
     for name, rest in (
         ("Shape", "20,&H00FFFFFF,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,0,0,7,0,0,0,1"),
         ("Initials", "96,&H00FFFFFF,&H00FFFFFF,&H00000000,&H00000000,-1,0,0,0,100,100,0,0,1,0,0,5,0,0,0,1"),
-        ("Name", "60,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,0,3,7,60,60,40,1"),
-        ("Show", "26,&H00E6E6E6,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,0,0,7,62,60,118,1"),
+        ("Name", "48,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,0,3,8,60,60,40,1"),
+        ("Show", "20,&H00E6E6E6,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,0,0,8,450,450,100,1"),
         (
             "Caption",
-            "40,&H00FFFFFF,&H00FFFFFF,&H00181818,&H00181818,0,0,0,0,100,100,0,0,3,14,0,2,110,110,50,1",
+            "34,&H00FFFFFF,&H00FFFFFF,&H00181818,&H00181818,0,0,0,0,100,100,0,0,3,12,0,2,450,450,50,1",
         ),
     )
 )
