@@ -1,0 +1,224 @@
+"""What the fault tests observe from outside the services, and the faults they inject.
+
+Observation: consumer-group offsets (has every group committed everything?), the documents in MongoDB,
+the services' JSON logs, readiness answers. Injection: a stand-in ffmpeg that can be slowed down,
+freezing a process (SIGSTOP/SIGCONT), re-publishing records exactly as they were.
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import stat
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import ConsumerRecord
+from pymongo.asynchronous.database import AsyncDatabase
+
+from viralclip_contracts import BATCH_CREATED, CLIPS_SCORED, PIPELINE_TOPICS, WINDOWS_READY
+from viralclip_localstack.processes import ChildProcess
+from viralclip_testkit.media import ffmpeg_executable
+from viralclip_testkit.system import RunningSystem
+from viralclip_testkit.waiting import eventually
+
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
+Document = dict[str, Any]
+
+GROUP_TOPICS: dict[str, tuple[str, ...]] = {
+    "viralclip-windowing": (BATCH_CREATED,),
+    "viralclip-scoring": (WINDOWS_READY,),
+    "viralclip-thumbnail": (CLIPS_SCORED,),
+    "viralclip-batch-api": PIPELINE_TOPICS,
+}
+"""Each service's consumer group and the topics it consumes."""
+
+SERVICES = ("batch-api", "windowing", "scoring", "thumbnail")
+DUPLICATE_SKIPPED = "duplicate event skipped"
+PIPELINE_COLLECTIONS = ("clip_batches", "jobs", "windows", "clips", "clip_llm_contexts")
+
+
+# --- Kafka ---------------------------------------------------------------------------------------
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topics: Iterable[str]) -> list[TopicPartition]:
+    await consumer.topics()  # refreshes the metadata that partitions_for_topic reads
+    return [
+        TopicPartition(topic, partition)
+        for topic in topics
+        for partition in sorted(consumer.partitions_for_topic(topic) or ())
+    ]
+
+
+async def uncommitted(bootstrap: str) -> dict[str, int]:
+    """Per consumer group: records of its topics it has not committed (acknowledged) yet."""
+    behind: dict[str, int] = {}
+    for group, topics in GROUP_TOPICS.items():
+        # Not subscribed, so it never joins the group: it only reads the group's committed offsets.
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            partitions = await _partitions(consumer, topics)
+            ends = await consumer.end_offsets(partitions)
+            committed = [await consumer.committed(tp) or 0 for tp in partitions]
+            behind[group] = sum(max(0, ends[tp] - c) for tp, c in zip(partitions, committed, strict=True))
+        finally:
+            await consumer.stop()
+    return behind
+
+
+async def wait_until_consumed(bootstrap: str, *, timeout: float = 60.0) -> None:
+    """Wait until every consumer group has committed every record of its topics."""
+
+    async def all_committed() -> bool:
+        return not any((await uncommitted(bootstrap)).values())
+
+    await eventually(all_committed, timeout=timeout, interval=0.2, what="every group to commit everything")
+
+
+async def read_all(bootstrap: str, topics: Sequence[str]) -> list[Record]:
+    """Every record now on `topics`, from offset 0 of each partition (no consumer group)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=20)
+    await consumer.start()
+    try:
+        partitions = await _partitions(consumer, topics)
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[Record] = []
+        deadline = time.monotonic() + 30
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"could not read {topics} to their end within 30 s")
+            for batch in (await consumer.getmany(timeout_ms=200)).values():
+                records.extend(r for r in batch if r.offset < ends[TopicPartition(r.topic, r.partition)])
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def republish(bootstrap: str, records: Iterable[Record]) -> int:
+    """Publish each record again as it was (topic, key, value, headers); returns how many."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    sent = 0
+    try:
+        for record in records:
+            await producer.send_and_wait(
+                record.topic, record.value, key=record.key, headers=list(record.headers)
+            )
+            sent += 1
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def group_members(bootstrap: str, group: str) -> int:
+    """Members of a stable consumer group (0 while it rebalances)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (response,) = await admin.describe_consumer_groups([group])
+        _error, _group, state, _protocol_type, _protocol, members, *_ = response.groups[0]
+        return len(members) if state == "Stable" else 0
+    finally:
+        await admin.close()
+
+
+# --- MongoDB -------------------------------------------------------------------------------------
+
+
+async def documents(
+    db: AsyncDatabase[Document], collection: str, query: Document | None = None
+) -> list[Document]:
+    """The matching documents, ordered by `_id`."""
+    return await db[collection].find(query or {}).sort("_id", 1).to_list(None)
+
+
+async def pipeline_state(db: AsyncDatabase[Document]) -> dict[str, list[Document]]:
+    """Every document the pipeline writes, collection by collection (the inbox excepted)."""
+    return {name: await documents(db, name) for name in PIPELINE_COLLECTIONS}
+
+
+# --- logs, readiness, processes -------------------------------------------------------------------
+
+
+def log_count(system: RunningSystem, service: str, message: str) -> int:
+    """How many of the service's JSON log lines carry exactly `message`."""
+    count = 0
+    for line in system.log(service).splitlines():
+        with contextlib.suppress(ValueError):
+            count += json.loads(line).get("message") == message
+    return count
+
+
+def log_counts(system: RunningSystem, message: str, services: Sequence[str] = SERVICES) -> dict[str, int]:
+    return {service: log_count(system, service, message) for service in services}
+
+
+async def readiness(system: RunningSystem, service: str) -> int:
+    """The HTTP status of the service's /readyz (0 when it does not answer)."""
+    try:
+        async with httpx.AsyncClient(timeout=5) as http:
+            return (await http.get(f"{system.fleet.url(service)}/readyz")).status_code
+    except httpx.HTTPError:
+        return 0
+
+
+@contextlib.contextmanager
+def frozen(process: ChildProcess) -> Iterator[None]:
+    """SIGSTOP the process for the block (its sockets stay open, it answers nothing), then SIGCONT."""
+    os.kill(process.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+
+
+class FfmpegSwitch:
+    """A stand-in ffmpeg for the thumbnail service: the real binary, optionally delayed, runs logged."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.executable = root / "ffmpeg"
+        self._delay = root / "delay-sec"
+        self._runs = root / "runs.log"
+        self.executable.write_text(
+            "#!/bin/sh\n"
+            f'echo "$*" >> "{self._runs}"\n'
+            f'if [ -f "{self._delay}" ]; then sleep "$(cat "{self._delay}")"; fi\n'
+            f'exec "{ffmpeg_executable()}" "$@"\n'
+        )
+        self.executable.chmod(self.executable.stat().st_mode | stat.S_IXUSR)
+
+    def slow(self, seconds: float) -> None:
+        """Every later ffmpeg run starts `seconds` late."""
+        self._delay.write_text(f"{seconds:g}")
+
+    def fast(self) -> None:
+        self._delay.unlink(missing_ok=True)
+
+    def frame_runs(self) -> int:
+        """ffmpeg runs that extracted a frame (input seeking with -ss), probes excluded."""
+        if not self._runs.exists():
+            return 0
+        return sum(" -ss " in f" {line} " for line in self._runs.read_text().splitlines())
+
+
+async def in_thread(function: Any, *args: Any) -> Any:
+    """Run a blocking call of the harness (process start, database restart) off the event loop."""
+    return await asyncio.to_thread(function, *args)
+
+
+def duplicate_clips(clips: Sequence[Document]) -> int:
+    """Clips beyond the first with the same id, or with the same batch and time range."""
+    ids = Counter(clip["clip_id"] for clip in clips)
+    ranges = Counter((c["clip_batch_id"], c["start_time_sec"], c["end_time_sec"]) for c in clips)
+    return sum(n - 1 for n in ids.values()) + sum(n - 1 for n in ranges.values())
