@@ -2,7 +2,8 @@
 
 The prompt lists windows as `### Window <id>: <start>s – <end>s` followed by transcript lines
 `[<start> – <end>] <text>` (see `viralclip_scoring.prompt`); the target duration comes from the line
-`Target clip duration: <low>-<high> seconds`. Each answer is one clip per window, built from whole lines.
+`Target clip duration: <low>-<high> seconds`. Each answer is one clip per window, built from whole lines
+from the window's first one, aiming at the middle of the duration range.
 """
 
 import hashlib
@@ -122,9 +123,10 @@ def response_body(
 
 
 def _clip(window: PromptWindow, low: float, high: float, index: int, shape: AnswerShape) -> dict[str, Any]:
+    target = (low + high) / 2  # aim at the middle, so rounding never pushes a clip out of the range
     chosen = [window.lines[0]]
     for line in window.lines[1:]:
-        if chosen[-1].end - chosen[0].start >= low or line.end - chosen[0].start > high:
+        if chosen[-1].end - chosen[0].start >= target or line.end - chosen[0].start > high:
             break
         chosen.append(line)
     start, end = chosen[0].start, chosen[-1].end
