@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+from opentelemetry.sdk.trace import TracerProvider
+
 from viralclip_batch_api.documents import (
     batch_document,
     batch_public,
@@ -46,9 +48,18 @@ def test_a_new_batch_document_holds_its_pending_event_and_its_state() -> None:
             "event": doc["outbox"][0]["event"],  # type: ignore[index]
             "created_at": NOW,
             "sent_at": None,
+            "trace_context": {},  # no request span in this test
         }
     ]
     assert state_from_document(doc) == BatchState(current_job_id="j-1")
+
+
+def test_an_outbox_entry_carries_the_trace_of_the_request_that_wrote_it() -> None:
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("POST clip-batches") as span:
+        entry = _doc(BatchState(current_job_id="j-1"))["outbox"][0]  # type: ignore[index]
+    trace_id = format(span.get_span_context().trace_id, "032x")
+    assert entry["trace_context"]["traceparent"].split("-")[1] == trace_id
 
 
 def test_the_public_batch_shows_state_and_job() -> None:

@@ -12,13 +12,14 @@ from fastapi import Depends, FastAPI, Request, status
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from pydantic import BaseModel
 
-from .bootstrap import Ports, start_service, stop_service
+from .bootstrap import Ports, build_service, start_service, stop_service
 from .deps import require_token
 from .errors import ConflictError, FieldError, NotFoundError
 from .models import BatchProgressPublic, VideoCreate, VideoUpload
-from .routes import clip_batches, clips, health, videos
+from .routes import clip_batches, clips, health, observability, videos
 from .settings import API_PREFIX, BatchApiSettings
 
 _DOC_ONLY_MODELS: tuple[type[BaseModel], ...] = (VideoCreate, VideoUpload, BatchProgressPublic)
@@ -27,11 +28,11 @@ _DOC_ONLY_MODELS: tuple[type[BaseModel], ...] = (VideoCreate, VideoUpload, Batch
 def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = None) -> FastAPI:
     """The batch-api ASGI app; settings are read from the environment when not given."""
     settings = settings or BatchApiSettings.load()
+    service = build_service(settings, ports)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = await start_service(settings, ports)
-        app.state.service = service
+        await start_service(service)
         try:
             yield
         finally:
@@ -42,6 +43,14 @@ def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = N
         version="1.0.0",
         description="Register videos, start clip batches, follow their progress, review and edit clips.",
         lifespan=lifespan,
+    )
+    app.state.service = service
+    # A `traceparent` sent with a request becomes the parent of everything the request causes,
+    # through the outbox and every stage of the pipeline.
+    app.add_middleware(
+        OpenTelemetryMiddleware,
+        tracer_provider=service.context.tracing,
+        exclude_spans=["receive", "send"],
     )
     if settings.cors_origins:
         app.add_middleware(
@@ -55,6 +64,7 @@ def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = N
     for router in (videos.router, clip_batches.router, clips.router):
         app.include_router(router, prefix=API_PREFIX, dependencies=guarded)
     app.include_router(health.router)
+    app.include_router(observability.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
     _install_error_handlers(app)
     _install_openapi(app)

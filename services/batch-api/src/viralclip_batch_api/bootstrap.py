@@ -1,10 +1,14 @@
 """The composition root: settings → clients → ports → the service's parts, started and stopped together.
 
+`build_service` creates everything without connecting (so the AsyncAPI document and the HTTP tracing
+middleware can be made from it); `start_service` connects, subscribes and starts the background tasks.
+
 `Ports` lets a test bind another event publisher (to inject a crash into the outbox relay) or another
 HTTP transport for webhooks; everything else is the real thing.
 """
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -12,11 +16,12 @@ import httpx
 from faststream.kafka import KafkaMessage
 from pydantic import Field
 
-from viralclip_contracts import PIPELINE_TOPICS, PipelineEvent
+from viralclip_contracts import BATCH_CREATED, PIPELINE_TOPICS, BatchCreated, PipelineEvent
 from viralclip_runtime import WorkerContext, consumer_options, deliver, ensure_topics, worker_context
 
 from .changes import BatchChanges
 from .commands import BatchCommands
+from .metrics import BatchMetrics
 from .outbox import EventPublisher, KafkaEventPublisher, OutboxRelay
 from .projector import Projector
 from .repository import Repository
@@ -24,6 +29,7 @@ from .settings import BatchApiSettings
 from .webhook_delivery import WebhookSender
 
 SERVICE = "batch-api"
+logger = logging.getLogger(__name__)
 AnyPipelineEvent = Annotated[PipelineEvent, Field(discriminator="event_type")]
 
 
@@ -47,6 +53,7 @@ class Service:
     relay: OutboxRelay
     webhooks: WebhookSender
     http: httpx.AsyncClient
+    metrics: BatchMetrics
     tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
     def background_alive(self) -> bool:
@@ -77,10 +84,16 @@ def _subscribe(context: WorkerContext, settings: BatchApiSettings, projector: Pr
         **consumer_options(settings, group=settings.consumer_group),
     )
     subscriber(on_pipeline_event)
+    context.broker.publisher(
+        settings.topic(BATCH_CREATED),
+        title="batch-api outbox relay",
+        description="A creator asked for clips (or retried a failed batch as a new job).",
+        schema=BatchCreated,
+    )
 
 
-async def start_service(settings: BatchApiSettings, ports: Ports | None = None) -> Service:
-    """Connect, subscribe, start the broker and the background tasks."""
+def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Service:
+    """Create the clients and parts of the service; nothing connects until `start_service`."""
     ports = ports or Ports()
     context = worker_context(SERVICE, settings)
     repo = Repository(context.db)
@@ -102,7 +115,14 @@ async def start_service(settings: BatchApiSettings, ports: Ports | None = None) 
         relay=relay,
         webhooks=webhooks,
         http=http,
+        metrics=BatchMetrics(context.registry),
     )
+    return service
+
+
+async def start_service(service: Service) -> None:
+    """Create topics and indexes, start the broker (subscribed) and the background tasks."""
+    settings, context, repo = service.settings, service.context, service.repo
     try:
         await ensure_topics(
             settings.kafka_bootstrap_servers,
@@ -115,10 +135,16 @@ async def start_service(settings: BatchApiSettings, ports: Ports | None = None) 
         await stop_service(service)
         raise
     service.tasks = [
-        asyncio.create_task(relay.run(), name="outbox-relay"),
-        asyncio.create_task(webhooks.run(), name="webhook-sender"),
+        asyncio.create_task(service.relay.run(), name="outbox-relay"),
+        asyncio.create_task(service.webhooks.run(), name="webhook-sender"),
     ]
-    return service
+    logger.info(
+        "connected and subscribed",
+        extra={
+            "topics": [settings.topic(name) for name in PIPELINE_TOPICS],
+            "group": settings.consumer_group,
+        },
+    )
 
 
 async def stop_service(service: Service) -> None:

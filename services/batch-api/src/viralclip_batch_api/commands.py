@@ -3,6 +3,7 @@
 Each loads, calls the pure core (validation, projection, idempotency), and stores in one write.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 
@@ -29,6 +30,9 @@ from .validation import check_timeframe, edited_clip
 
 PRODUCER = "batch-api"
 _MAX_RACES = 20
+
+
+logger = logging.getLogger(__name__)
 
 
 def _new_job_id() -> str:
@@ -89,6 +93,9 @@ class BatchCommands:
             idempotency={"fingerprint": fingerprint} if key is not None else None,
         )
         if await self._repo.insert_batch(doc):
+            logger.info(
+                "clip batch created", extra={"batch_id": batch_id, "job_id": job_id, "video_id": video_id}
+            )
             self._wake_relay()
             return batch_public(doc), False
         existing = await self._repo.batch(batch_id)

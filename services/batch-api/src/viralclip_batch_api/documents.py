@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from viralclip_contracts import Clip, ClipBatchConfig, Event, Video
+from viralclip_runtime import current_trace_headers
 
 from .models import ClipBatchPublic, ClipPublic, VideoPublic
 from .projection import BatchState
@@ -47,6 +48,7 @@ def outbox_entry(topic: str, event: Event, created_at: datetime) -> Document:
         "event": event.model_dump(mode="json"),
         "created_at": created_at,
         "sent_at": None,
+        "trace_context": current_trace_headers(),
     }
 
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from faststream.kafka import KafkaBroker
 
 from viralclip_contracts import EVENT_BY_TOPIC, Event
-from viralclip_runtime import TRANSIENT_ERRORS, publish_event
+from viralclip_runtime import TRANSIENT_ERRORS, publish_event, trace_context
 
 from .documents import Document
 from .repository import Repository
@@ -70,12 +70,13 @@ class OutboxRelay:
 
     async def _publish(self, batch_id: str, entry: Document) -> None:
         event = EVENT_BY_TOPIC[entry["topic"]].model_validate(entry["event"])
-        await self._publisher.publish(entry["topic"], event)
-        await self._repo.batches.update_one(
-            {"_id": batch_id, "outbox.event_id": entry["event_id"]},
-            {"$set": {"outbox.$.sent_at": datetime.now(UTC)}},
-        )
-        logger.info("outbox event published", extra={"batch_id": batch_id, "topic": entry["topic"]})
+        with trace_context(entry.get("trace_context") or {}):  # the trace of the request that wrote it
+            await self._publisher.publish(entry["topic"], event)
+            await self._repo.batches.update_one(
+                {"_id": batch_id, "outbox.event_id": entry["event_id"]},
+                {"$set": {"outbox.$.sent_at": datetime.now(UTC)}},
+            )
+            logger.info("outbox event published", extra={"batch_id": batch_id, "topic": entry["topic"]})
 
     async def run(self) -> None:
         """Relay until cancelled. Broker or database outages are retried at the next poll;

@@ -68,6 +68,11 @@ class Repository:
         )
         return await cursor.to_list(None), await self.batches.count_documents(query)
 
+    async def count_batches_by_status(self) -> dict[str, int]:
+        """How many batches are in each status."""
+        cursor = await self.batches.aggregate([{"$group": {"_id": "$status", "count": {"$sum": 1}}}])
+        return {str(row["_id"]): int(row["count"]) async for row in cursor}
+
     async def update_batch(
         self, batch_id: str, *, version: int, changes: Document, push: Document | None = None
     ) -> bool:

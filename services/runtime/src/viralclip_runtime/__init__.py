@@ -5,6 +5,7 @@ from .delivery import Inbox, deliver, derived_event_id, is_stale_job
 from .kafka import consumer_options, ensure_topics, make_broker, publish_event
 from .logs import configure_logging, event_context
 from .mongo import Document, connect_mongo, database, redact_uri
+from .observability import current_trace_headers, trace_context
 from .retry import TRANSIENT_ERRORS, RetriesExhausted, RetryPolicy
 from .settings import ServiceSettings, env_alias
 from .worker import WorkerContext, readiness, run_worker, worker_app, worker_context
@@ -22,6 +23,7 @@ __all__ = [
     "configure_logging",
     "connect_mongo",
     "consumer_options",
+    "current_trace_headers",
     "database",
     "deliver",
     "derived_event_id",
@@ -34,6 +36,7 @@ __all__ = [
     "readiness",
     "redact_uri",
     "run_worker",
+    "trace_context",
     "worker_app",
     "worker_context",
 ]

@@ -1,5 +1,10 @@
 """Metrics registry and trace provider of one service process."""
 
+import contextlib
+from collections.abc import Iterator, Mapping
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -20,3 +25,21 @@ def tracer_provider(service: str, otlp_endpoint: str | None) -> TracerProvider:
         endpoint = otlp_endpoint.rstrip("/") + "/v1/traces"
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     return provider
+
+
+def current_trace_headers() -> dict[str, str]:
+    """The W3C trace context of the current span as headers (`traceparent`, …), to carry it across
+    a hand-off that is not a Kafka message — e.g. a batch's outbox entry."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+@contextlib.contextmanager
+def trace_context(headers: Mapping[str, str]) -> Iterator[None]:
+    """Make the trace context carried in `headers` current for the block (a no-op when empty)."""
+    token = otel_context.attach(propagate.extract(dict(headers)))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
