@@ -19,29 +19,38 @@ SERVER = "kafka:9092"
 FIXED: dict[str, Any] = {"kafka_bootstrap_servers": SERVER, "log_level": "WARNING", "log_format": "text"}
 
 
+def batch_api() -> Any:
+    from viralclip_batch_api.bootstrap import build_service
+    from viralclip_batch_api.routes.observability import asyncapi_specification
+    from viralclip_batch_api.settings import BatchApiSettings
+
+    return asyncapi_specification(build_service(BatchApiSettings(**FIXED)).context.broker)
+
+
 def windowing() -> Any:
     from viralclip_windowing.app import build_app
     from viralclip_windowing.settings import WindowingSettings
 
-    return build_app(WindowingSettings(**FIXED))
+    return build_app(WindowingSettings(**FIXED)).schema
 
 
 def scoring() -> Any:
     from viralclip_scoring.app import build_app
     from viralclip_scoring.settings import ScoringSettings
 
-    return build_app(ScoringSettings(**FIXED, scoring_provider="heuristic"))
+    return build_app(ScoringSettings(**FIXED, scoring_provider="heuristic")).schema
 
 
 def thumbnail() -> Any:
     from viralclip_thumbnail.app import build_app
     from viralclip_thumbnail.settings import ThumbnailSettings
 
-    return build_app(ThumbnailSettings(**FIXED))
+    return build_app(ThumbnailSettings(**FIXED)).schema
 
 
-#: service → the function building its FastStream application
+#: service → the function building its AsyncAPI specification (from its FastStream broker)
 SERVICES: dict[str, Callable[[], Any]] = {
+    "batch-api": batch_api,
     "windowing": windowing,
     "scoring": scoring,
     "thumbnail": thumbnail,
@@ -50,8 +59,7 @@ SERVICES: dict[str, Callable[[], Any]] = {
 
 def document(service: str) -> str:
     """The AsyncAPI document of `service` as committed: indented JSON ending with a newline."""
-    app = SERVICES[service]()
-    specification = app.schema.to_specification().to_jsonable()
+    specification = SERVICES[service]().to_specification().to_jsonable()
     # sorted: FastStream orders channels by set iteration, which changes with the hash seed
     return json.dumps(specification, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -14,6 +15,7 @@ from viralclip_contracts import (
     BATCH_FAILED,
     CLIPS_SCORED,
     EVENT_BY_TOPIC,
+    PIPELINE_TOPICS,
     THUMBNAILS_DONE,
     WINDOWS_READY,
 )
@@ -22,6 +24,7 @@ ASYNCAPI_DIR = Path(__file__).resolve().parents[3] / "docs" / "asyncapi"
 GENERATOR = ASYNCAPI_DIR / "generate.py"
 #: service → (topics it consumes, topics it publishes), as in the architecture's event-flow diagram
 FLOW: dict[str, tuple[set[str], set[str]]] = {
+    "batch-api": (set(PIPELINE_TOPICS), {BATCH_CREATED}),
     "windowing": ({BATCH_CREATED}, {WINDOWS_READY, BATCH_FAILED}),
     "scoring": ({WINDOWS_READY}, {CLIPS_SCORED, BATCH_FAILED}),
     "thumbnail": ({CLIPS_SCORED}, {THUMBNAILS_DONE, BATCH_FAILED}),
@@ -50,7 +53,8 @@ def operations(document: dict[str, Any], action: str) -> set[str]:
     for operation in document["operations"].values():
         if operation["action"] != action:
             continue
-        channel = channels[operation["channel"]["$ref"].rsplit("/", 1)[-1]]
+        # a `$ref` is a URI fragment: channel names with spaces arrive percent-encoded
+        channel = channels[unquote(operation["channel"]["$ref"].rsplit("/", 1)[-1])]
         if "kafka" in channel.get("bindings", {}):
             topics.add(channel["address"])
     return topics

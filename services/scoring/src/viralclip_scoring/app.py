@@ -26,6 +26,7 @@ from viralclip_runtime import (
 
 from .batch_scoring import BatchScorer
 from .handlers import batch_failed, handle_windows_ready
+from .metrics import ScoringMetrics
 from .openai_provider import OpenAIProvider, make_openai_client
 from .providers import ClipProvider, HeuristicProvider
 from .repository import MongoScoringRepository
@@ -98,6 +99,7 @@ def build_worker(
         repository,
         strategy=settings.scoring_strategy,
         concurrency=settings.scoring_concurrency,
+        on_exchange=ScoringMetrics(context.registry).observe,
     )
     context.broker.publisher(
         topics.clips_scored,

@@ -9,7 +9,7 @@ LLM call: a retry never yields a different or duplicate set of clips. A new job 
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -84,9 +84,11 @@ class BatchScorer:
         *,
         strategy: ScoringStrategy = ScoringStrategy.AUTO,
         concurrency: int = 4,
+        on_exchange: Callable[[Exchange], None] | None = None,
     ) -> None:
         self.provider = provider
         self._store = store
+        self._on_exchange = on_exchange
         self._strategy = strategy
         self._slots = asyncio.Semaphore(concurrency)
 
@@ -128,9 +130,10 @@ class BatchScorer:
         call = ScoringCall(plan.key, plan.windows, event.config, event.language, prompt)
         async with self._slots:
             result = await _propose(self.provider, call, breaker)
-        return await self._store.save_exchange(
-            _record(exchange_id, event, plan, self.provider, prompt, result)
-        )
+        exchange = _record(exchange_id, event, plan, self.provider, prompt, result)
+        if self._on_exchange is not None:
+            self._on_exchange(exchange)
+        return await self._store.save_exchange(exchange)
 
 
 @dataclass

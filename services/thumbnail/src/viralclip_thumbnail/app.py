@@ -27,6 +27,7 @@ from viralclip_runtime import (
 
 from .ffmpeg import FfmpegRunner, SubprocessFfmpegRunner, locate_ffmpeg
 from .handlers import ThumbnailOptions, batch_failed, handle_clips_scored
+from .metrics import MeasuredRunner, ThumbnailMetrics
 from .repository import MongoThumbnailRepository
 from .settings import ThumbnailSettings
 
@@ -52,7 +53,10 @@ def build_worker(
     """The worker with its clips.scored subscriber registered; the broker starts with the app."""
     topics = topics or ThumbnailTopics()
     context = worker_context(SERVICE, settings)
-    ffmpeg = runner or SubprocessFfmpegRunner(locate_ffmpeg(settings.ffmpeg_path))
+    metrics = ThumbnailMetrics(context.registry)
+    ffmpeg = MeasuredRunner(
+        runner or SubprocessFfmpegRunner(locate_ffmpeg(settings.ffmpeg_path)), metrics.ffmpeg_seconds
+    )
     repository = MongoThumbnailRepository(context.db)
     options = ThumbnailOptions(
         media_root=settings.media_root,
@@ -77,9 +81,10 @@ def build_worker(
 
     async def on_clips_scored(event: ClipsScored, msg: KafkaMessage) -> None:
         async def work() -> None:
-            await handle_clips_scored(
-                event, repository=repository, runner=ffmpeg, publish=publish, options=options
-            )
+            with metrics.batch_seconds.time():
+                await handle_clips_scored(
+                    event, repository=repository, runner=ffmpeg, publish=publish, options=options
+                )
 
         async def report(error: Exception) -> None:
             message = (

@@ -65,6 +65,14 @@ async def handle_clips_scored(
         return
     await repository.record_thumbnails(event.batch_id, outcomes)
     failed = [outcome for outcome in outcomes if outcome.error is not None]
+    logger.info(
+        "thumbnails made",
+        extra={
+            "clips": len(outcomes),
+            "failed": len(failed),
+            "ffmpeg_runs": sum(outcome.ffmpeg_ran for outcome in outcomes),
+        },
+    )
     if outcomes and len(failed) == len(outcomes):
         await publish(batch_failed(event, _every_clip_failed(event, failed)))
         return

@@ -3,6 +3,7 @@
 from typing import Any
 
 from fastapi import APIRouter, Response
+from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -24,16 +25,15 @@ async def metrics(service: ServiceDep) -> Response:
 
 @router.get("/asyncapi.json", summary="AsyncAPI document of batch-api's events")
 async def asyncapi(service: ServiceDep) -> dict[str, Any]:
-    return asyncapi_document(service.context.broker)
+    document: dict[str, Any] = asyncapi_specification(service.context.broker).to_specification().to_jsonable()
+    return document
 
 
-def asyncapi_document(broker: Any) -> dict[str, Any]:
-    """The AsyncAPI document of `broker`'s subscribers and publishers."""
-    specification = AsyncAPI(
+def asyncapi_specification(broker: KafkaBroker) -> AsyncAPI:
+    """The AsyncAPI specification of `broker`'s subscribers and publishers."""
+    return AsyncAPI(
         broker,
         title="viralclip batch-api",
         version="1.0.0",
         description="Events consumed and published by the viralclip batch-api service.",
     )
-    document: dict[str, Any] = specification.to_specification().to_jsonable()
-    return document
