@@ -4,7 +4,7 @@ import pytest
 
 from viralclip_contracts import Clip, ClipBatchConfig, Grade, TranscriptSegment, Window
 from viralclip_scoring.heuristic import GRADE_FLOORS, best_clip, grade_for, score_windows, sub_scores
-from viralclip_scoring.heuristic_lexicon import DEFAULT_TREND_LEXICON, merge_lexicon
+from viralclip_scoring.heuristic_lexicon import DANGLING_OPENERS, DEFAULT_TREND_LEXICON, merge_lexicon
 from viralclip_scoring.validate import ClipLimits, rank_clips, repair_answer
 from viralclip_testkit.responses_sample import sample_windows
 
@@ -139,3 +139,16 @@ def test_the_offline_scorer_is_deterministic() -> None:
     config = ClipBatchConfig(video_type="podcast")
 
     assert score_windows(windows, config) == score_windows(windows, config)
+
+
+def test_titles_are_distinct_whole_phrases_without_a_dangling_opener() -> None:
+    windows = sample_windows(window_sec=75.0, max_duration_sec=900.0)
+    answer = score_windows(windows, ClipBatchConfig(video_type="podcast"))
+    titles = [clip.title for clip in answer.clips]
+    assert len(titles) == len({title.lower() for title in titles}), "two clips share a title"
+    for title in titles:
+        assert len(title) <= 60
+        assert title.split()[0].lower().strip(",.") not in DANGLING_OPENERS, title
+        assert len(title.split()) >= 4, title
+    whole = [title for title in titles if not title.endswith("…")]
+    assert len(whole) >= 0.8 * len(titles), f"most titles should fit whole, got {titles}"

@@ -8,8 +8,9 @@ gaming also scene-cut density). Title, description, hook and hashtags are drawn 
 The word lists are English; in other languages punctuation, numbers and pace still count.
 """
 
+import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from viralclip_contracts import ClipBatchConfig, Grade, TranscriptSegment, VideoType, Window
@@ -43,6 +44,9 @@ GRADE_FLOORS: tuple[tuple[float, Grade], ...] = (
     (0.26, Grade.D_MINUS),
 )
 CUTS_PER_MINUTE_FOR_FULL_SCORE = 12.0
+TITLE_LIMIT = 60
+TITLE_SENTENCES = 5
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s(?:--|[—–-])\s)\s*")
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,15 @@ def score_windows(
     *,
     lexicon: Mapping[str, frozenset[str]] = DEFAULT_TREND_LEXICON,
 ) -> LlmClipList:
-    """The best clip of every window that has one, in the shape an LLM answer has."""
-    clips = [best_clip(window, config, lexicon=lexicon) for window in windows]
-    return LlmClipList(clips=[clip for clip in clips if clip is not None])
+    """The best clip of every window that has one, in the shape an LLM answer has; no two share a title."""
+    taken: set[str] = set()
+    clips = []
+    for window in windows:
+        clip = best_clip(window, config, lexicon=lexicon, taken_titles=taken)
+        if clip is not None:
+            taken.add(clip.title.lower())
+            clips.append(clip)
+    return LlmClipList(clips=clips)
 
 
 def best_clip(
@@ -90,6 +100,7 @@ def best_clip(
     config: ClipBatchConfig,
     *,
     lexicon: Mapping[str, frozenset[str]] = DEFAULT_TREND_LEXICON,
+    taken_titles: Set[str] = frozenset(),
 ) -> LlmClip | None:
     """The highest-scoring run of whole segments in `window` that fits the preset; None if none fits."""
     segments = sorted(window.transcript, key=lambda segment: segment.start_sec)
@@ -103,7 +114,7 @@ def best_clip(
     if best is None:
         return None
     _, first, last, scores = best
-    return _describe(segments[first : last + 1], scores, config.video_type)
+    return _describe(segments[first : last + 1], scores, config.video_type, taken_titles)
 
 
 def sub_scores(
@@ -196,18 +207,20 @@ def _value(tokens: Sequence[str], lowered: Sequence[str], duration: float) -> fl
     )
 
 
-def _describe(segments: Sequence[TranscriptSegment], scores: SubScores, video_type: VideoType) -> LlmClip:
+def _describe(
+    segments: Sequence[TranscriptSegment],
+    scores: SubScores,
+    video_type: VideoType,
+    taken_titles: Set[str] = frozenset(),
+) -> LlmClip:
     text = " ".join(one_line(segment.text) for segment in segments)
     parts = sentences(text)
-    title_sentence = max(
-        parts[:4],
-        key=lambda sentence: (_hook(sentence), len(sentence) <= 60, -parts.index(sentence)),
-    )
-    rest = [sentence for sentence in parts if sentence != title_sentence]
+    title = _title(parts, _keywords(text, 5), taken_titles)
+    rest = [sentence for sentence in parts if title.lower().rstrip("…") not in sentence.lower()]
     return LlmClip(
         start_sec=segments[0].start_sec,
         end_sec=segments[-1].end_sec,
-        title=_title(title_sentence),
+        title=title,
         description=shorten(" ".join(rest[:2]) or text, 200),
         viral_score=scores.viral_score,
         grades=LlmGrades(
@@ -222,9 +235,44 @@ def _describe(segments: Sequence[TranscriptSegment], scores: SubScores, video_ty
     )
 
 
-def _title(sentence: str) -> str:
-    title = shorten(sentence, 60).rstrip(".!,;:")
+def _title(parts: Sequence[str], keywords: Sequence[str], taken: Set[str]) -> str:
+    """A headline from the clip's own words: the early sentence or clause with the strongest hook and the
+    clip's key words that fits whole in TITLE_LIMIT characters, not already another clip's title."""
+    candidates = _title_candidates(parts[:TITLE_SENTENCES])
+    fresh = [c for c in candidates if c[1].lower() not in taken] or candidates
+    if not fresh:
+        fallback = shorten(parts[0] if parts else "Untitled moment", TITLE_LIMIT).rstrip(".!,;:")
+        return fallback[:1].upper() + fallback[1:]
+    key = {word.lower() for word in keywords}
+
+    def strength(candidate: tuple[int, str]) -> tuple[bool, float, int]:
+        index, text = candidate
+        hits = len(key.intersection(token.lower() for token in words(text)))
+        return (len(text) <= TITLE_LIMIT, _hook(text) + 0.15 * hits, -index)
+
+    _, best = max(fresh, key=strength)
+    title = shorten(best, TITLE_LIMIT)
     return title[:1].upper() + title[1:]
+
+
+def _title_candidates(parts: Sequence[str]) -> list[tuple[int, str]]:
+    """(sentence position, text) of each sentence and each of its clauses, without a dangling opener
+    ("And", "So", "Well,") and without closing punctuation; at least four words long."""
+    found: list[tuple[int, str]] = []
+    for index, sentence in enumerate(parts):
+        pieces = [sentence, *(c for c in _CLAUSE_BREAK.split(sentence) if c and c != sentence)]
+        for piece in pieces:
+            text = _without_opener(piece).rstrip(".!,;:…—– ")
+            if len(words(text)) >= 4 and all(text != known for _, known in found):
+                found.append((index, text))
+    return found
+
+
+def _without_opener(text: str) -> str:
+    tokens = text.split()
+    while len(tokens) > 4 and tokens[0].lower().strip(",.") in DANGLING_OPENERS:
+        tokens = tokens[1:]
+    return " ".join(tokens)
 
 
 def _reason(opening: str, scores: SubScores) -> str:
