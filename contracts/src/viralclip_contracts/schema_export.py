@@ -10,7 +10,7 @@ from . import EVENT_BY_TOPIC
 def generated_schemas() -> dict[str, str]:
     """File name → JSON Schema text, one per event topic."""
     return {
-        f"{topic}.schema.json": json.dumps(model.model_json_schema(mode="serialization"), indent=2) + "\n"
+        f"{topic}.schema.json": json.dumps(model.model_json_schema(mode="validation"), indent=2) + "\n"
         for topic, model in EVENT_BY_TOPIC.items()
     }
 

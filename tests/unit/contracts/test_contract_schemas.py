@@ -9,7 +9,8 @@ import pytest
 
 from viralclip_contracts.schema_export import generated_schemas
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "contracts" / "schemas"
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SCHEMA_DIR = REPO_ROOT / "contracts" / "schemas"
 GENERATED = generated_schemas()
 
 
@@ -51,7 +52,7 @@ def committed_versions(name: str) -> list[tuple[str, dict[str, Any]]]:
     try:
         commits = subprocess.run(
             ["git", "log", "--format=%H", "--", path],
-            cwd=SCHEMA_DIR,
+            cwd=REPO_ROOT,
             capture_output=True,
             text=True,
             check=True,
@@ -62,7 +63,7 @@ def committed_versions(name: str) -> list[tuple[str, dict[str, Any]]]:
                 json.loads(
                     subprocess.run(
                         ["git", "show", f"{commit}:{path}"],
-                        cwd=SCHEMA_DIR,
+                        cwd=REPO_ROOT,
                         capture_output=True,
                         text=True,
                         check=True,
@@ -106,3 +107,9 @@ def test_adding_an_optional_field_is_not_breaking() -> None:
     old = {"properties": {"a": {}}, "required": ["a"]}
     new = {"properties": {"a": {}, "b": {"default": None}}, "required": ["a"]}
     assert breaking_changes(old, new) == []
+
+
+@pytest.mark.skipif(not (REPO_ROOT / ".git").exists(), reason="not a git checkout")
+def test_the_compatibility_check_really_reads_the_committed_history() -> None:
+    for name in GENERATED:
+        assert committed_versions(name), f"no committed version of {name} found: the check would be empty"
