@@ -10,6 +10,9 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_contracts import (
+    BATCH_FAILED,
+    CLIPS_SCORED,
+    WINDOWS_READY,
     BatchFailed,
     Clip,
     ClipBatchConfig,
@@ -20,7 +23,7 @@ from viralclip_contracts import (
     WindowsReady,
 )
 from viralclip_runtime import ensure_topics
-from viralclip_scoring.app import ScoringTopics, ScoringWorker, build_worker
+from viralclip_scoring.app import ScoringWorker, build_worker
 from viralclip_scoring.openai_provider import OpenAIProvider, make_openai_client
 from viralclip_scoring.providers import ClipProvider, HeuristicProvider
 from viralclip_scoring.retries import RetryPolicy
@@ -39,9 +42,12 @@ CLIP_FIELDS = set(Clip.model_fields) - {"clip_id"} | {"job_id"}
 @dataclass
 class Service:
     worker: ScoringWorker
-    topics: ScoringTopics
     probe: TopicProbe
     bootstrap: str
+
+    def topic(self, name: str) -> str:
+        """This worker's name of the contract topic `name`."""
+        return self.worker.context.settings.topic(name)
 
     @property
     def db(self) -> AsyncDatabase[Document]:
@@ -78,14 +84,6 @@ class Service:
 async def running(kafka_bootstrap: str, mongodb_uri: str, provider: ClipProvider) -> AsyncIterator[Service]:
     """A scoring worker on topics, a consumer group and a database of its own."""
     suffix = uuid.uuid4().hex[:8]
-    topics = ScoringTopics(
-        windows_ready=f"windows.ready.{suffix}",
-        clips_scored=f"clips.scored.{suffix}",
-        batch_failed=f"batch.failed.{suffix}",
-    )
-    await ensure_topics(
-        kafka_bootstrap, partitions=2, topics=(topics.windows_ready, topics.clips_scored, topics.batch_failed)
-    )
     settings = ScoringSettings(
         kafka_bootstrap_servers=kafka_bootstrap,
         mongodb_uri=mongodb_uri,
@@ -94,12 +92,20 @@ async def running(kafka_bootstrap: str, mongodb_uri: str, provider: ClipProvider
         topic_partitions=2,
         scoring_concurrency=2,
         scoring_strategy=ScoringStrategy.PER_WINDOW,
+        topic_suffix=f".{suffix}",
     )
-    worker = build_worker(settings, provider=provider, topics=topics, group=f"scoring-{suffix}")
-    async with topic_probe(kafka_bootstrap, [topics.clips_scored, topics.batch_failed]) as probe:
+    await ensure_topics(
+        kafka_bootstrap,
+        partitions=2,
+        topics=tuple(settings.topic(name) for name in (WINDOWS_READY, CLIPS_SCORED, BATCH_FAILED)),
+    )
+    worker = build_worker(settings, provider=provider)
+    async with topic_probe(
+        kafka_bootstrap, [settings.topic(CLIPS_SCORED), settings.topic(BATCH_FAILED)]
+    ) as probe:
         await worker.context.broker.start()
         try:
-            yield Service(worker, topics, probe, kafka_bootstrap)
+            yield Service(worker, probe, kafka_bootstrap)
         finally:
             await worker.context.broker.stop()
             await worker.context.mongo.drop_database(settings.mongodb_database)
@@ -135,8 +141,8 @@ async def test_windows_become_stored_clips_and_a_redelivery_changes_nothing(
 ) -> None:
     event = await llm_service.register()
 
-    await publish_event(llm_service.bootstrap, llm_service.topics.windows_ready, event)
-    (scored,) = await llm_service.probe.wait_for(llm_service.topics.clips_scored, batch_id=event.batch_id)
+    await publish_event(llm_service.bootstrap, llm_service.topic(WINDOWS_READY), event)
+    (scored,) = await llm_service.probe.wait_for(llm_service.topic(CLIPS_SCORED), batch_id=event.batch_id)
 
     assert isinstance(scored, ClipsScored)
     assert double.call_count == len(WINDOWS)
@@ -159,11 +165,11 @@ async def test_windows_become_stored_clips_and_a_redelivery_changes_nothing(
         assert context["usage"]["total_tokens"] > 0
         assert context["error"] is None
 
-    await publish_event(llm_service.bootstrap, llm_service.topics.windows_ready, event)  # same event id
+    await publish_event(llm_service.bootstrap, llm_service.topic(WINDOWS_READY), event)  # same event id
     replay = event.model_copy(update={"event_id": uuid.uuid4()})  # the inbox cannot catch this one
-    await publish_event(llm_service.bootstrap, llm_service.topics.windows_ready, replay)
+    await publish_event(llm_service.bootstrap, llm_service.topic(WINDOWS_READY), replay)
     announced = await llm_service.probe.wait_for(
-        llm_service.topics.clips_scored, batch_id=event.batch_id, count=2
+        llm_service.topic(CLIPS_SCORED), batch_id=event.batch_id, count=2
     )
 
     assert double.call_count == len(WINDOWS), "no second LLM call"
@@ -180,8 +186,8 @@ async def test_when_every_call_fails_the_batch_fails_and_the_worker_goes_on(
     double.script(Script(default=Behaviour(kind="rate_limit", retry_after_sec=None)))
     doomed = await llm_service.register()
 
-    await publish_event(llm_service.bootstrap, llm_service.topics.windows_ready, doomed)
-    (failed,) = await llm_service.probe.wait_for(llm_service.topics.batch_failed, batch_id=doomed.batch_id)
+    await publish_event(llm_service.bootstrap, llm_service.topic(WINDOWS_READY), doomed)
+    (failed,) = await llm_service.probe.wait_for(llm_service.topic(BATCH_FAILED), batch_id=doomed.batch_id)
 
     assert isinstance(failed, BatchFailed)
     assert failed.stage == "scoring"
@@ -198,8 +204,8 @@ async def test_when_every_call_fails_the_batch_fails_and_the_worker_goes_on(
 
     double.script(None)
     healthy = await llm_service.register()
-    await publish_event(llm_service.bootstrap, llm_service.topics.windows_ready, healthy)
-    (scored,) = await llm_service.probe.wait_for(llm_service.topics.clips_scored, batch_id=healthy.batch_id)
+    await publish_event(llm_service.bootstrap, llm_service.topic(WINDOWS_READY), healthy)
+    (scored,) = await llm_service.probe.wait_for(llm_service.topic(CLIPS_SCORED), batch_id=healthy.batch_id)
 
     assert len(scored.clips) == len(WINDOWS)
     assert len(await llm_service.clips_of(healthy.batch_id)) == len(WINDOWS)
@@ -211,8 +217,8 @@ async def test_a_partial_failure_is_reported_on_the_event_and_the_batch_continue
     double.script(Script(by_window={WINDOWS[0].window_id: Behaviour(kind="malformed_json")}))
     event = await llm_service.register()
 
-    await publish_event(llm_service.bootstrap, llm_service.topics.windows_ready, event)
-    (scored,) = await llm_service.probe.wait_for(llm_service.topics.clips_scored, batch_id=event.batch_id)
+    await publish_event(llm_service.bootstrap, llm_service.topic(WINDOWS_READY), event)
+    (scored,) = await llm_service.probe.wait_for(llm_service.topic(CLIPS_SCORED), batch_id=event.batch_id)
 
     assert scored.windows_failed == 1
     assert scored.window_errors == (
@@ -228,9 +234,9 @@ async def test_the_offline_scorer_turns_the_sample_podcast_into_at_least_five_sa
     async with running(kafka_bootstrap, mongodb_uri, HeuristicProvider()) as service:
         event = await service.register(windows, clip_length_preset="30-60s")
 
-        await publish_event(service.bootstrap, service.topics.windows_ready, event)
+        await publish_event(service.bootstrap, service.topic(WINDOWS_READY), event)
         (scored,) = await service.probe.wait_for(
-            service.topics.clips_scored, batch_id=event.batch_id, timeout=90
+            service.topic(CLIPS_SCORED), batch_id=event.batch_id, timeout=90
         )
         stored = await service.clips_of(event.batch_id)
 

@@ -10,6 +10,9 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_contracts import (
+    BATCH_FAILED,
+    CLIPS_SCORED,
+    THUMBNAILS_DONE,
     AspectRatio,
     BatchFailed,
     Clip,
@@ -23,7 +26,7 @@ from viralclip_runtime import WorkerContext, ensure_topics
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.media import ffmpeg_executable, write_timestamp_video
 from viralclip_testkit.waiting import eventually
-from viralclip_thumbnail.app import ThumbnailTopics, build_worker
+from viralclip_thumbnail.app import build_worker
 from viralclip_thumbnail.ffmpeg import FfmpegResult, SubprocessFfmpegRunner
 from viralclip_thumbnail.jpeg import jpeg_dimensions
 from viralclip_thumbnail.settings import ThumbnailSettings
@@ -44,12 +47,15 @@ class CountingRunner(SubprocessFfmpegRunner):
 @dataclass
 class Service:
     context: WorkerContext
-    topics: ThumbnailTopics
     runner: CountingRunner
     probe: TopicProbe
     db: AsyncDatabase[dict[str, Any]]
     media_root: Path
     bootstrap: str
+
+    def topic(self, name: str) -> str:
+        """This test's name of the contract topic `name`."""
+        return self.context.settings.topic(name)
 
 
 @pytest.fixture
@@ -61,16 +67,6 @@ async def service(
 ) -> AsyncIterator[Service]:
     """A running thumbnail worker on topics and a consumer group of this test's own."""
     suffix = uuid.uuid4().hex[:8]
-    topics = ThumbnailTopics(
-        clips_scored=f"clips.scored.{suffix}",
-        thumbnails_done=f"thumbnails.done.{suffix}",
-        batch_failed=f"batch.failed.{suffix}",
-    )
-    await ensure_topics(
-        kafka_bootstrap,
-        partitions=2,
-        topics=(topics.clips_scored, topics.thumbnails_done, topics.batch_failed),
-    )
     settings = ThumbnailSettings(
         kafka_bootstrap_servers=kafka_bootstrap,
         mongodb_uri=mongodb_uri,
@@ -80,13 +76,21 @@ async def service(
         topic_partitions=2,
         thumbnail_long_side=320,
         thumbnail_concurrency=2,
+        topic_suffix=f".{suffix}",
+    )
+    await ensure_topics(
+        kafka_bootstrap,
+        partitions=2,
+        topics=tuple(settings.topic(name) for name in (CLIPS_SCORED, THUMBNAILS_DONE, BATCH_FAILED)),
     )
     runner = CountingRunner(ffmpeg_executable())
-    context = build_worker(settings, runner=runner, topics=topics, group=f"thumbnail-{suffix}")
-    async with topic_probe(kafka_bootstrap, [topics.thumbnails_done, topics.batch_failed]) as probe:
+    context = build_worker(settings, runner=runner)
+    async with topic_probe(
+        kafka_bootstrap, [settings.topic(THUMBNAILS_DONE), settings.topic(BATCH_FAILED)]
+    ) as probe:
         await context.broker.start()
         try:
-            yield Service(context, topics, runner, probe, mongo_db, tmp_path, kafka_bootstrap)
+            yield Service(context, runner, probe, mongo_db, tmp_path, kafka_bootstrap)
         finally:
             await context.broker.stop()
             await context.mongo.close()
@@ -155,8 +159,8 @@ async def test_every_clip_gets_a_thumbnail_and_a_redelivery_runs_no_ffmpeg(servi
     write_timestamp_video(service.media_root / "videos" / "v.mp4", 20)
     event = await register(service, "videos/v.mp4", [(0.0, 6.0), (5.0, 12.0), (12.0, 19.0)])
 
-    await publish_event(service.bootstrap, service.topics.clips_scored, event)
-    (done,) = await wait_for_events(service, service.topics.thumbnails_done, ThumbnailsDone, event.batch_id)
+    await publish_event(service.bootstrap, service.topic(CLIPS_SCORED), event)
+    (done,) = await wait_for_events(service, service.topic(THUMBNAILS_DONE), ThumbnailsDone, event.batch_id)
 
     assert [c.clip_id for c in done.clips] == [c.clip_id for c in event.clips]
     assert done.thumbnails_failed == 0
@@ -172,32 +176,32 @@ async def test_every_clip_gets_a_thumbnail_and_a_redelivery_runs_no_ffmpeg(servi
     calls = service.runner.calls
     assert calls == 1 + len(event.clips)  # one probe, one frame per clip
 
-    await publish_event(service.bootstrap, service.topics.clips_scored, event)  # same event id
+    await publish_event(service.bootstrap, service.topic(CLIPS_SCORED), event)  # same event id
     replayed = event.model_copy(update={"event_id": uuid.uuid4()})  # the inbox cannot catch this one
-    await publish_event(service.bootstrap, service.topics.clips_scored, replayed)
+    await publish_event(service.bootstrap, service.topic(CLIPS_SCORED), replayed)
     announced = await wait_for_events(
-        service, service.topics.thumbnails_done, ThumbnailsDone, event.batch_id, count=2
+        service, service.topic(THUMBNAILS_DONE), ThumbnailsDone, event.batch_id, count=2
     )
 
     assert service.runner.calls == calls
     assert len(announced) == 2, "the exact duplicate was handled again"
     assert {e.event_id for e in announced} == {done.event_id}
     assert announced[1].clips == done.clips
-    assert events_of(service, service.topics.batch_failed, BatchFailed, event.batch_id) == []
+    assert events_of(service, service.topic(BATCH_FAILED), BatchFailed, event.batch_id) == []
 
 
 async def test_a_missing_video_file_fails_the_batch_with_a_clear_message(service: Service) -> None:
     event = await register(service, "videos/never-uploaded.mp4", [(0.0, 6.0)])
 
-    await publish_event(service.bootstrap, service.topics.clips_scored, event)
-    (failed,) = await wait_for_events(service, service.topics.batch_failed, BatchFailed, event.batch_id)
+    await publish_event(service.bootstrap, service.topic(CLIPS_SCORED), event)
+    (failed,) = await wait_for_events(service, service.topic(BATCH_FAILED), BatchFailed, event.batch_id)
 
     assert failed.stage == "thumbnails"
     assert failed.error_message.startswith(
         f"Thumbnails failed: the video file videos/never-uploaded.mp4 of video {event.video_id} "
         "does not exist."
     )
-    assert events_of(service, service.topics.thumbnails_done, ThumbnailsDone, event.batch_id) == []
+    assert events_of(service, service.topic(THUMBNAILS_DONE), ThumbnailsDone, event.batch_id) == []
     stored = await service.db["clips"].find_one({"_id": event.clips[0].clip_id})
     assert stored is not None
     assert stored["thumbnail_path"] is None

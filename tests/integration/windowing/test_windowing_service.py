@@ -14,6 +14,9 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_contracts import (
+    BATCH_CREATED,
+    BATCH_FAILED,
+    WINDOWS_READY,
     BatchCreated,
     BatchFailed,
     ClipBatchConfig,
@@ -29,7 +32,7 @@ from viralclip_contracts import (
 from viralclip_runtime import WorkerContext, ensure_topics
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.waiting import eventually
-from viralclip_windowing.app import WindowingTopics, build_worker
+from viralclip_windowing.app import build_worker
 from viralclip_windowing.settings import WindowingSettings
 
 pytestmark = pytest.mark.integration
@@ -38,10 +41,13 @@ pytestmark = pytest.mark.integration
 @dataclass
 class Service:
     context: WorkerContext
-    topics: WindowingTopics
     probe: TopicProbe
     db: AsyncDatabase[dict[str, Any]]
     bootstrap: str
+
+    def topic(self, name: str) -> str:
+        """This module's name of the contract topic `name`."""
+        return self.context.settings.topic(name)
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +56,6 @@ async def service(
 ) -> AsyncIterator[Service]:
     """A running windowing worker on topics, a consumer group and a database of its own."""
     suffix = uuid.uuid4().hex[:8]
-    topics = WindowingTopics(
-        batch_created=f"batch.created.{suffix}",
-        windows_ready=f"windows.ready.{suffix}",
-        batch_failed=f"batch.failed.{suffix}",
-    )
-    await ensure_topics(
-        kafka_bootstrap,
-        partitions=2,
-        topics=(topics.batch_created, topics.windows_ready, topics.batch_failed),
-    )
     db_name = f"test_windowing_{suffix}"
     settings = WindowingSettings(
         kafka_bootstrap_servers=kafka_bootstrap,
@@ -67,12 +63,20 @@ async def service(
         mongodb_database=db_name,
         log_format="text",
         topic_partitions=2,
+        topic_suffix=f".{suffix}",
     )
-    context = build_worker(settings, topics=topics, group=f"windowing-{suffix}")
-    async with topic_probe(kafka_bootstrap, [topics.windows_ready, topics.batch_failed]) as probe:
+    await ensure_topics(
+        kafka_bootstrap,
+        partitions=2,
+        topics=tuple(settings.topic(name) for name in (BATCH_CREATED, WINDOWS_READY, BATCH_FAILED)),
+    )
+    context = build_worker(settings)
+    async with topic_probe(
+        kafka_bootstrap, [settings.topic(WINDOWS_READY), settings.topic(BATCH_FAILED)]
+    ) as probe:
         await context.broker.start()
         try:
-            yield Service(context, topics, probe, mongo_client[db_name], kafka_bootstrap)
+            yield Service(context, probe, mongo_client[db_name], kafka_bootstrap)
         finally:
             await context.broker.stop()
             await context.mongo.close()
@@ -176,9 +180,9 @@ async def test_a_batch_for_a_stored_video_yields_one_windows_ready_and_stored_wi
         processing_timeframe=ProcessingTimeframe(start_sec=60.0, end_sec=540.0),
     )
     event = await register(service, video, config)
-    await publish_event(service.bootstrap, service.topics.batch_created, event)
+    await publish_event(service.bootstrap, service.topic(BATCH_CREATED), event)
 
-    [ready] = await wait_for_events(service, service.topics.windows_ready, WindowsReady, event.batch_id)
+    [ready] = await wait_for_events(service, service.topic(WINDOWS_READY), WindowsReady, event.batch_id)
     assert isinstance(ready, WindowsReady)
     assert (ready.job_id, ready.video_id, ready.language) == (event.job_id, video.video_id, "en")
     assert_windows_satisfy_the_properties(video, config, ready)
@@ -187,7 +191,7 @@ async def test_a_batch_for_a_stored_video_yields_one_windows_ready_and_stored_wi
     assert stored["batch_id"] == event.batch_id
     assert stored["window_count"] == len(ready.windows)
     assert [w["window_id"] for w in stored["windows"]] == [w.window_id for w in ready.windows]
-    assert service.probe.raw(service.topics.batch_failed, key=event.batch_id) == []
+    assert service.probe.raw(service.topic(BATCH_FAILED), key=event.batch_id) == []
 
 
 async def test_a_redelivered_batch_created_stores_no_second_set_of_windows(service: Service) -> None:
@@ -195,10 +199,10 @@ async def test_a_redelivered_batch_created_stores_no_second_set_of_windows(servi
     event = await register(service, video, ClipBatchConfig())
     resent = event.model_copy(update={"event_id": uuid.uuid4()})  # same job, as if the inbox missed it
     for copy in (event, event, resent):
-        await publish_event(service.bootstrap, service.topics.batch_created, copy)
+        await publish_event(service.bootstrap, service.topic(BATCH_CREATED), copy)
 
     readies = await wait_for_events(
-        service, service.topics.windows_ready, WindowsReady, event.batch_id, count=2
+        service, service.topic(WINDOWS_READY), WindowsReady, event.batch_id, count=2
     )
     assert len({r.event_id for r in readies}) == 1
     assert all(r.windows == readies[0].windows for r in readies)
@@ -207,16 +211,16 @@ async def test_a_redelivered_batch_created_stores_no_second_set_of_windows(servi
 
 async def test_a_missing_video_fails_the_batch_and_the_worker_serves_the_next(service: Service) -> None:
     missing = await register(service, None, ClipBatchConfig())
-    await publish_event(service.bootstrap, service.topics.batch_created, missing)
-    [failed] = await wait_for_events(service, service.topics.batch_failed, BatchFailed, missing.batch_id)
+    await publish_event(service.bootstrap, service.topic(BATCH_CREATED), missing)
+    [failed] = await wait_for_events(service, service.topic(BATCH_FAILED), BatchFailed, missing.batch_id)
     assert isinstance(failed, BatchFailed)
     assert failed.stage is Stage.WINDOWING
     assert f"Video {missing.video_id} is not registered" in failed.error_message
 
     video = podcast(f"v-{uuid.uuid4().hex[:8]}", minutes=3)
     healthy = await register(service, video, ClipBatchConfig())
-    await publish_event(service.bootstrap, service.topics.batch_created, healthy)
-    await wait_for_events(service, service.topics.windows_ready, WindowsReady, healthy.batch_id)
+    await publish_event(service.bootstrap, service.topic(BATCH_CREATED), healthy)
+    await wait_for_events(service, service.topic(WINDOWS_READY), WindowsReady, healthy.batch_id)
     assert await service.db["windows"].count_documents({"batch_id": missing.batch_id}) == 0
 
 
@@ -224,8 +228,8 @@ async def test_a_timeframe_that_leaves_nothing_fails_the_batch(service: Service)
     video = podcast(f"v-{uuid.uuid4().hex[:8]}", minutes=3)
     config = ClipBatchConfig(processing_timeframe=ProcessingTimeframe(start_sec=900.0))
     event = await register(service, video, config)
-    await publish_event(service.bootstrap, service.topics.batch_created, event)
-    [failed] = await wait_for_events(service, service.topics.batch_failed, BatchFailed, event.batch_id)
+    await publish_event(service.bootstrap, service.topic(BATCH_CREATED), event)
+    [failed] = await wait_for_events(service, service.topic(BATCH_FAILED), BatchFailed, event.batch_id)
     assert "starts at 15:00, but the video is only 3:00 long" in failed.error_message
 
 
@@ -233,9 +237,9 @@ async def test_an_event_of_a_superseded_job_is_ignored(service: Service) -> None
     video = podcast(f"v-{uuid.uuid4().hex[:8]}", minutes=3)
     current = await register(service, video, ClipBatchConfig())
     stale = current.model_copy(update={"event_id": uuid.uuid4(), "job_id": f"j-old-{uuid.uuid4().hex[:6]}"})
-    await publish_event(service.bootstrap, service.topics.batch_created, stale)
-    await publish_event(service.bootstrap, service.topics.batch_created, current)
+    await publish_event(service.bootstrap, service.topic(BATCH_CREATED), stale)
+    await publish_event(service.bootstrap, service.topic(BATCH_CREATED), current)
     # Same batch, same partition: once the current job is answered, the stale one was handled before it.
-    [ready] = await wait_for_events(service, service.topics.windows_ready, WindowsReady, current.batch_id)
+    [ready] = await wait_for_events(service, service.topic(WINDOWS_READY), WindowsReady, current.batch_id)
     assert ready.job_id == current.job_id
     assert await service.db["windows"].find_one({"_id": stale.job_id}) is None

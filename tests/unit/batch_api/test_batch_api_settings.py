@@ -24,7 +24,6 @@ def test_defaults_are_open_for_local_runs() -> None:
 
     assert (settings.api_token, settings.webhook_secret, settings.cors_origins) == (None, None, [])
     assert settings.topic("batch.created") == "batch.created"
-    assert settings.consumer_group == "viralclip-batch-api"
 
 
 @pytest.mark.parametrize("field", ["api_token", "webhook_secret"])
@@ -33,10 +32,8 @@ def test_short_secrets_are_refused(field: str) -> None:
         BatchApiSettings(**{field: "short"})
 
 
-def test_a_topic_suffix_renames_topics_and_the_group() -> None:
+def test_a_topic_suffix_renames_topics() -> None:
+    # the consumer group follows the suffix too: tests/unit/runtime/test_runtime_topics.py
     settings = BatchApiSettings(topic_suffix=".t1")
 
-    assert (settings.topic("windows.ready"), settings.consumer_group) == (
-        "windows.ready.t1",
-        "viralclip-batch-api.t1",
-    )
+    assert settings.topic("windows.ready") == "windows.ready.t1"

@@ -81,7 +81,7 @@ def _subscribe(context: WorkerContext, settings: BatchApiSettings, projector: Pr
         *topics,
         title="batch-api projector",
         description="Projects batch and job status from every pipeline event.",
-        **consumer_options(settings, group=settings.consumer_group),
+        **consumer_options(settings, group=context.group),
     )
     subscriber(on_pipeline_event)
     context.broker.publisher(
@@ -142,7 +142,7 @@ async def start_service(service: Service) -> None:
         "connected and subscribed",
         extra={
             "topics": [settings.topic(name) for name in PIPELINE_TOPICS],
-            "group": settings.consumer_group,
+            "group": context.group,
         },
     )
 

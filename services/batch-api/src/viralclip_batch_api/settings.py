@@ -41,9 +41,6 @@ class BatchApiSettings(ServiceSettings):
     sse_ping_sec: int = Field(default=15, ge=1, description="Keep-alive comment interval of the stream.")
     upload_max_bytes: int = Field(default=8 * 1024**3, ge=1, description="Largest accepted media upload.")
     probe_timeout_sec: float = Field(default=30.0, gt=0, description="Duration probe of a media file.")
-    topic_suffix: str = Field(
-        default="", description="Appended to every topic name (isolates test runs on a shared broker)."
-    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -58,12 +55,3 @@ class BatchApiSettings(ServiceSettings):
         if value is not None and len(value.get_secret_value()) < _MIN_SECRET_CHARS:
             raise ValueError(f"must be at least {_MIN_SECRET_CHARS} characters")
         return value
-
-    def topic(self, name: str) -> str:
-        """The broker topic that carries the contract topic `name` in this deployment."""
-        return f"{name}{self.topic_suffix}"
-
-    @property
-    def consumer_group(self) -> str:
-        """batch-api's own consumer group for the pipeline topics."""
-        return f"viralclip-batch-api{self.topic_suffix}"

@@ -42,6 +42,9 @@ class ServiceSettings(BaseSettings):
     topic_partitions: int = Field(
         default=6, ge=1, description="Partitions of topics this service creates when missing."
     )
+    topic_suffix: str = Field(
+        default="", description="Appended to every topic name (isolates test runs on a shared broker)."
+    )
     consumer_fetch_max_wait_ms: int = Field(default=20, ge=1, le=500)
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1_000)
     retry_max_attempts: int = Field(
@@ -53,6 +56,10 @@ class ServiceSettings(BaseSettings):
         validation_alias=env_alias("OTEL_EXPORTER_OTLP_ENDPOINT"),
         description="Traces are exported only when this is set.",
     )
+
+    def topic(self, name: str) -> str:
+        """The broker topic that carries the contract topic `name` in this deployment."""
+        return f"{name}{self.topic_suffix}"
 
     @classmethod
     def load(cls, **overrides: Any) -> Self:

@@ -24,6 +24,8 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
+from viralclip_contracts import PIPELINE_TOPICS
+
 from .deadletter import DeadLetters
 from .delivery import Inbox
 from .kafka import ensure_topics, make_broker
@@ -54,7 +56,7 @@ class WorkerContext:
     @property
     def group(self) -> str:
         """The consumer group of this service: replicas share it, other services have their own."""
-        return f"viralclip-{self.service}"
+        return f"viralclip-{self.service}{self.settings.topic_suffix}"
 
 
 def worker_context(service: str, settings: ServiceSettings) -> WorkerContext:
@@ -115,6 +117,7 @@ def worker_app(context: WorkerContext) -> AsgiFastStream:
         await ensure_topics(
             context.settings.kafka_bootstrap_servers,
             partitions=context.settings.topic_partitions,
+            topics=tuple(context.settings.topic(t) for t in PIPELINE_TOPICS),
         )
         logger.info(
             "connecting",

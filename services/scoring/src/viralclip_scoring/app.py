@@ -37,15 +37,6 @@ SERVICE = "scoring"
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ScoringTopics:
-    """The topics the service reads and writes (tests give each run names of their own)."""
-
-    windows_ready: str = WINDOWS_READY
-    clips_scored: str = CLIPS_SCORED
-    batch_failed: str = BATCH_FAILED
-
-
 @dataclass
 class ScoringWorker:
     """The worker's context and the scorer its handler uses."""
@@ -87,11 +78,8 @@ def build_worker(
     settings: ScoringSettings,
     *,
     provider: ClipProvider | None = None,
-    topics: ScoringTopics | None = None,
-    group: str | None = None,
 ) -> ScoringWorker:
     """The worker with its windows.ready subscriber registered; the broker starts with the app."""
-    topics = topics or ScoringTopics()
     context = worker_context(SERVICE, settings)
     repository = MongoScoringRepository(context.db)
     scorer = BatchScorer(
@@ -102,18 +90,18 @@ def build_worker(
         on_exchange=ScoringMetrics(context.registry).observe,
     )
     context.broker.publisher(
-        topics.clips_scored,
+        settings.topic(CLIPS_SCORED),
         description="The batch's clips, scored, ranked and stored; thumbnails come next.",
         schema=ClipsScored,
     )
     context.broker.publisher(
-        topics.batch_failed,
+        settings.topic(BATCH_FAILED),
         description="No window could be scored (e.g. the LLM kept failing): the reason, for the creator.",
         schema=BatchFailed,
     )
 
     async def publish(event: Event) -> None:
-        topic = topics.clips_scored if isinstance(event, ClipsScored) else topics.batch_failed
+        topic = settings.topic(CLIPS_SCORED if isinstance(event, ClipsScored) else BATCH_FAILED)
         await publish_event(context.broker, topic, event)
 
     async def on_windows_ready(event: WindowsReady, msg: KafkaMessage) -> None:
@@ -138,9 +126,9 @@ def build_worker(
         )
 
     subscriber = context.broker.subscriber(
-        topics.windows_ready,
+        settings.topic(WINDOWS_READY),
         description="Candidate windows of a batch: propose, score and rank clips.",
-        **consumer_options(settings, group=group or context.group),
+        **consumer_options(settings, group=context.group),
     )
     subscriber(on_windows_ready)
     return ScoringWorker(context=context, scorer=scorer)

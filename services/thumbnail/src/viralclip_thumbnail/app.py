@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from faststream.asgi import AsgiFastStream
 from faststream.kafka import KafkaMessage
 
@@ -34,24 +32,12 @@ from .settings import ThumbnailSettings
 SERVICE = "thumbnail"
 
 
-@dataclass(frozen=True)
-class ThumbnailTopics:
-    """The topics the service reads and writes (tests give each run names of its own)."""
-
-    clips_scored: str = CLIPS_SCORED
-    thumbnails_done: str = THUMBNAILS_DONE
-    batch_failed: str = BATCH_FAILED
-
-
 def build_worker(
     settings: ThumbnailSettings,
     *,
     runner: FfmpegRunner | None = None,
-    topics: ThumbnailTopics | None = None,
-    group: str | None = None,
 ) -> WorkerContext:
     """The worker with its clips.scored subscriber registered; the broker starts with the app."""
-    topics = topics or ThumbnailTopics()
     context = worker_context(SERVICE, settings)
     metrics = ThumbnailMetrics(context.registry)
     ffmpeg = MeasuredRunner(
@@ -65,18 +51,18 @@ def build_worker(
         timeout_sec=settings.ffmpeg_timeout_sec,
     )
     context.broker.publisher(
-        topics.thumbnails_done,
+        settings.topic(THUMBNAILS_DONE),
         description="Every clip of the batch with its thumbnail path (or the reason it has none).",
         schema=ThumbnailsDone,
     )
     context.broker.publisher(
-        topics.batch_failed,
+        settings.topic(BATCH_FAILED),
         description="No thumbnail could be made: the video is missing or unreadable.",
         schema=BatchFailed,
     )
 
     async def publish(event: Event) -> None:
-        topic = topics.thumbnails_done if isinstance(event, ThumbnailsDone) else topics.batch_failed
+        topic = settings.topic(THUMBNAILS_DONE if isinstance(event, ThumbnailsDone) else BATCH_FAILED)
         await publish_event(context.broker, topic, event)
 
     async def on_clips_scored(event: ClipsScored, msg: KafkaMessage) -> None:
@@ -104,9 +90,9 @@ def build_worker(
         )
 
     subscriber = context.broker.subscriber(
-        topics.clips_scored,
+        settings.topic(CLIPS_SCORED),
         description="Scored clips: make a thumbnail of each clip's middle frame.",
-        **consumer_options(settings, group=group or context.group),
+        **consumer_options(settings, group=context.group),
     )
     subscriber(on_clips_scored)
     return context

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from faststream.asgi import AsgiFastStream
 from faststream.kafka import KafkaMessage
 
@@ -32,39 +30,24 @@ from .settings import WindowingSettings
 SERVICE = "windowing"
 
 
-@dataclass(frozen=True)
-class WindowingTopics:
-    """The topics the service reads and writes (tests give each run names of their own)."""
-
-    batch_created: str = BATCH_CREATED
-    windows_ready: str = WINDOWS_READY
-    batch_failed: str = BATCH_FAILED
-
-
-def build_worker(
-    settings: WindowingSettings,
-    *,
-    topics: WindowingTopics | None = None,
-    group: str | None = None,
-) -> WorkerContext:
+def build_worker(settings: WindowingSettings) -> WorkerContext:
     """The worker with its batch.created subscriber registered; the broker starts with the app."""
-    topics = topics or WindowingTopics()
     context = worker_context(SERVICE, settings)
     repository = MongoWindowRepository(context.db)
     rules = settings.rules
     context.broker.publisher(
-        topics.windows_ready,
+        settings.topic(WINDOWS_READY),
         description="The batch's candidate windows (time range, scenes, transcript excerpt).",
         schema=WindowsReady,
     )
     context.broker.publisher(
-        topics.batch_failed,
+        settings.topic(BATCH_FAILED),
         description="The video is missing, has nothing to cut, or the timeframe leaves nothing.",
         schema=BatchFailed,
     )
 
     async def publish(event: Event) -> None:
-        topic = topics.windows_ready if isinstance(event, WindowsReady) else topics.batch_failed
+        topic = settings.topic(WINDOWS_READY if isinstance(event, WindowsReady) else BATCH_FAILED)
         await publish_event(context.broker, topic, event)
 
     async def on_batch_created(event: BatchCreated, msg: KafkaMessage) -> None:
@@ -89,9 +72,9 @@ def build_worker(
         )
 
     subscriber = context.broker.subscriber(
-        topics.batch_created,
+        settings.topic(BATCH_CREATED),
         description="A creator asked for clips: cut the video into candidate windows.",
-        **consumer_options(settings, group=group or context.group),
+        **consumer_options(settings, group=context.group),
     )
     subscriber(on_batch_created)
     return context
