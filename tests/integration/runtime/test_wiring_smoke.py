@@ -12,7 +12,6 @@ from viralclip_contracts import BatchCreated, ClipBatchConfig, dead_letter_topic
 from viralclip_runtime import (
     ServiceSettings,
     consumer_options,
-    deliver,
     ensure_topics,
     publish_event,
     worker_context,
@@ -67,14 +66,7 @@ async def test_contract_event_reaches_a_subscriber_in_a_consumer_group_and_poiso
         async def work() -> None:
             await received.put(event)
 
-        await deliver(
-            msg,
-            event,
-            inbox=context.inbox,
-            work=work,
-            retry=context.retry,
-            dead_letters=context.dead_letters,
-        )
+        await context.deliver(msg, event, work)
 
     async with topic_probe(kafka_bootstrap, [dead_letter_topic(topic)]) as dead:
         await context.broker.start()

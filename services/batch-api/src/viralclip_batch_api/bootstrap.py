@@ -17,7 +17,7 @@ from faststream.kafka import KafkaMessage
 from pydantic import Field
 
 from viralclip_contracts import BATCH_CREATED, PIPELINE_TOPICS, BatchCreated, PipelineEvent
-from viralclip_runtime import WorkerContext, consumer_options, deliver, ensure_topics, worker_context
+from viralclip_runtime import WorkerContext, consumer_options, ensure_topics, worker_context
 
 from .changes import BatchChanges
 from .commands import BatchCommands
@@ -68,14 +68,7 @@ def _subscribe(context: WorkerContext, settings: BatchApiSettings, projector: Pr
         async def work() -> None:
             await projector.project(event)
 
-        await deliver(
-            msg,
-            event,
-            inbox=context.inbox,
-            work=work,
-            retry=context.retry,
-            dead_letters=context.dead_letters,
-        )
+        await context.deliver(msg, event, work)
 
     subscriber = context.broker.subscriber(
         *topics,

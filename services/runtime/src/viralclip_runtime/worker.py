@@ -1,9 +1,9 @@
 """The shell of a worker service: FastStream app with health, readiness, metrics and AsyncAPI routes.
 
 A worker's composition root (`build_app`) creates a `WorkerContext` (settings → clients → ports), registers
-its subscribers on `context.broker`, and returns `worker_app(context)`; `run_worker` serves it with uvicorn,
-which turns SIGTERM/SIGINT into a graceful stop (in-flight handlers finish, bounded by the broker's
-graceful timeout, and commit).
+its subscribers on `context.broker` (each handler's body ends in `context.deliver(...)`), and returns
+`worker_app(context)`; `run_worker` serves it with uvicorn, which turns SIGTERM/SIGINT into a graceful stop
+(in-flight handlers finish, bounded by the broker's graceful timeout, and commit).
 """
 
 import asyncio
@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
-from faststream.kafka import KafkaBroker
+from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.specification import AsyncAPI
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -24,10 +24,11 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
-from viralclip_contracts import PIPELINE_TOPICS
+from viralclip_contracts import PIPELINE_TOPICS, Event
 
+from . import delivery
 from .deadletter import DeadLetters
-from .delivery import Inbox
+from .delivery import Inbox, OnUnexpected, Work
 from .kafka import ensure_topics, make_broker
 from .logs import configure_logging
 from .mongo import Document, connect_mongo, database, redact_uri
@@ -57,6 +58,20 @@ class WorkerContext:
     def group(self) -> str:
         """The consumer group of this service: replicas share it, other services have their own."""
         return f"viralclip-{self.service}{self.settings.topic_suffix}"
+
+    async def deliver(
+        self, message: KafkaMessage, event: Event, work: Work, *, on_unexpected: OnUnexpected | None = None
+    ) -> None:
+        """`delivery.deliver` with this worker's inbox, retry policy and dead-letter topic."""
+        await delivery.deliver(
+            message,
+            event,
+            inbox=self.inbox,
+            work=work,
+            retry=self.retry,
+            dead_letters=self.dead_letters,
+            on_unexpected=on_unexpected,
+        )
 
 
 def worker_context(service: str, settings: ServiceSettings) -> WorkerContext:

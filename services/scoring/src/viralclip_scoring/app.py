@@ -18,7 +18,6 @@ from viralclip_contracts import (
 from viralclip_runtime import (
     WorkerContext,
     consumer_options,
-    deliver,
     publish_event,
     worker_app,
     worker_context,
@@ -115,15 +114,7 @@ def build_worker(
             )
             await publish(batch_failed(event, message))
 
-        await deliver(
-            msg,
-            event,
-            inbox=context.inbox,
-            work=work,
-            retry=context.retry,
-            dead_letters=context.dead_letters,
-            on_unexpected=report,
-        )
+        await context.deliver(msg, event, work, on_unexpected=report)
 
     subscriber = context.broker.subscriber(
         settings.topic(WINDOWS_READY),

@@ -17,7 +17,6 @@ from viralclip_contracts import (
 from viralclip_runtime import (
     WorkerContext,
     consumer_options,
-    deliver,
     publish_event,
     worker_app,
     worker_context,
@@ -61,15 +60,7 @@ def build_worker(settings: WindowingSettings) -> WorkerContext:
             )
             await publish(batch_failed(event, message))
 
-        await deliver(
-            msg,
-            event,
-            inbox=context.inbox,
-            work=work,
-            retry=context.retry,
-            dead_letters=context.dead_letters,
-            on_unexpected=report,
-        )
+        await context.deliver(msg, event, work, on_unexpected=report)
 
     subscriber = context.broker.subscriber(
         settings.topic(BATCH_CREATED),
