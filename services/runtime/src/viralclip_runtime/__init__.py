@@ -1,7 +1,7 @@
 """Plumbing every viralclip service shares: settings, broker and database wiring, reliable delivery."""
 
 from .deadletter import DeadLetters, PoisonMessage
-from .delivery import Inbox, deliver, derived_event_id, is_stale_job
+from .delivery import Inbox, deliver, derived_event_id, is_stale_job, next_event
 from .kafka import consumer_options, ensure_topics, make_broker, publish_event
 from .logs import configure_logging, event_context
 from .mongo import Document, connect_mongo, database, redact_uri
@@ -32,6 +32,7 @@ __all__ = [
     "event_context",
     "is_stale_job",
     "make_broker",
+    "next_event",
     "publish_event",
     "readiness",
     "redact_uri",

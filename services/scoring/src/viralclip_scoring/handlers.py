@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from viralclip_contracts import BatchFailed, ClipsScored, Event, Stage, WindowsReady
-from viralclip_runtime import derived_event_id
+from viralclip_runtime import next_event
 
 from .batch_scoring import BatchScorer
 from .repository import ScoringRepository
@@ -43,11 +43,9 @@ async def handle_windows_ready(
         extra={"clips": len(outcome.clips), "windows_failed": outcome.windows_failed},
     )
     await publish(
-        ClipsScored(
-            event_id=derived_event_id(event.job_id, "clips.scored"),
-            batch_id=event.batch_id,
-            video_id=event.video_id,
-            job_id=event.job_id,
+        next_event(
+            event,
+            ClipsScored,
             producer=PRODUCER,
             config=event.config,
             clips=outcome.clips,
@@ -61,12 +59,4 @@ async def handle_windows_ready(
 
 def batch_failed(event: Event, message: str) -> BatchFailed:
     """The batch.failed event of this job (the same id on every re-delivery)."""
-    return BatchFailed(
-        event_id=derived_event_id(event.job_id, "batch.failed"),
-        batch_id=event.batch_id,
-        video_id=event.video_id,
-        job_id=event.job_id,
-        producer=PRODUCER,
-        stage=Stage.SCORING,
-        error_message=message,
-    )
+    return next_event(event, BatchFailed, producer=PRODUCER, stage=Stage.SCORING, error_message=message)

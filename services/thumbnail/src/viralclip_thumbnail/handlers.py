@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viralclip_contracts import BatchFailed, ClipsScored, Event, Stage, ThumbnailsDone, Video
-from viralclip_runtime import derived_event_id
+from viralclip_runtime import next_event
 
 from .ffmpeg import FfmpegError, FfmpegRunner, ProbeError, probe_media
 from .frames import existing_thumbnail
@@ -77,11 +77,9 @@ async def handle_clips_scored(
         await publish(batch_failed(event, _every_clip_failed(event, failed)))
         return
     await publish(
-        ThumbnailsDone(
-            event_id=derived_event_id(event.job_id, "thumbnails.done"),
-            batch_id=event.batch_id,
-            video_id=event.video_id,
-            job_id=event.job_id,
+        next_event(
+            event,
+            ThumbnailsDone,
             producer=PRODUCER,
             clips=tuple(with_thumbnails(event.clips, outcomes)),
             thumbnails_failed=len(failed),
@@ -91,15 +89,7 @@ async def handle_clips_scored(
 
 def batch_failed(event: ClipsScored, message: str) -> BatchFailed:
     """The batch.failed event for this job (the same id on every re-delivery)."""
-    return BatchFailed(
-        event_id=derived_event_id(event.job_id, "batch.failed"),
-        batch_id=event.batch_id,
-        video_id=event.video_id,
-        job_id=event.job_id,
-        producer=PRODUCER,
-        stage=Stage.THUMBNAILS,
-        error_message=message,
-    )
+    return next_event(event, BatchFailed, producer=PRODUCER, stage=Stage.THUMBNAILS, error_message=message)
 
 
 async def _thumbnails(

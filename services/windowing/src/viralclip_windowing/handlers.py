@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from viralclip_contracts import BatchCreated, BatchFailed, Event, Stage, WindowsReady
-from viralclip_runtime import derived_event_id
+from viralclip_runtime import next_event
 
 from .errors import WindowingError
 from .repository import InvalidVideoRecord, WindowRepository
@@ -54,11 +54,9 @@ async def handle_batch_created(
     _log_plan(plan)
     await repository.store_windows(event, plan)
     await publish(
-        WindowsReady(
-            event_id=derived_event_id(event.job_id, "windows.ready"),
-            batch_id=event.batch_id,
-            video_id=event.video_id,
-            job_id=event.job_id,
+        next_event(
+            event,
+            WindowsReady,
             producer=PRODUCER,
             config=event.config,
             language=video.language,
@@ -69,15 +67,7 @@ async def handle_batch_created(
 
 def batch_failed(event: BatchCreated, message: str) -> BatchFailed:
     """The batch.failed event of this job at the windowing stage (the same id on every re-delivery)."""
-    return BatchFailed(
-        event_id=derived_event_id(event.job_id, "batch.failed"),
-        batch_id=event.batch_id,
-        video_id=event.video_id,
-        job_id=event.job_id,
-        producer=PRODUCER,
-        stage=Stage.WINDOWING,
-        error_message=message,
-    )
+    return next_event(event, BatchFailed, producer=PRODUCER, stage=Stage.WINDOWING, error_message=message)
 
 
 def _log_plan(plan: WindowPlan) -> None:
