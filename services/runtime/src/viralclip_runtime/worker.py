@@ -57,7 +57,7 @@ class WorkerContext:
     @property
     def group(self) -> str:
         """The consumer group of this service: replicas share it, other services have their own."""
-        return f"viralclip-{self.service}{self.settings.topic_suffix}"
+        return consumer_group(self.service, self.settings)
 
     async def deliver(
         self, message: KafkaMessage, event: Event, work: Work, *, on_unexpected: OnUnexpected | None = None
@@ -72,6 +72,11 @@ class WorkerContext:
             dead_letters=self.dead_letters,
             on_unexpected=on_unexpected,
         )
+
+
+def consumer_group(service: str, settings: ServiceSettings) -> str:
+    """`viralclip-<service>`, plus the deployment's topic suffix; the inbox keys its events by it too."""
+    return f"viralclip-{service}{settings.topic_suffix}"
 
 
 def worker_context(service: str, settings: ServiceSettings) -> WorkerContext:
@@ -91,7 +96,7 @@ def worker_context(service: str, settings: ServiceSettings) -> WorkerContext:
         db=db,
         registry=registry,
         tracing=tracing,
-        inbox=Inbox(db, group=f"viralclip-{service}"),
+        inbox=Inbox(db, group=consumer_group(service, settings)),
         retry=RetryPolicy(
             max_attempts=settings.retry_max_attempts, max_delay_sec=settings.retry_max_delay_sec
         ),
