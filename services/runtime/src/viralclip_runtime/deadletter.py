@@ -90,6 +90,11 @@ class DeadLetters:
 
     async def park(self, message: "StreamMessage[Any]", poison: PoisonMessage) -> None:
         """Publish the raw message to its dead-letter topic with the error in headers, then ack it."""
+        await self.publish(message, poison)
+        await message.ack()
+
+    async def publish(self, message: "StreamMessage[Any]", poison: PoisonMessage) -> None:
+        """Publish the raw message to its dead-letter topic with the error in headers (no ack)."""
         assert self._broker is not None, "DeadLetters.bind(broker) was not called"
         record = message.raw_message
         topic = dead_letter_topic(str(record.topic))
@@ -108,7 +113,6 @@ class DeadLetters:
                 "source_offset": record.offset,
             },
         )
-        await message.ack()
 
 
 class _DeadLetterMiddleware(BaseMiddleware):

@@ -115,10 +115,40 @@ async def deliver(
             return
         except Exception as error:
             logger.exception("handler failed unexpectedly; message dead-lettered")
-            await dead_letters.park(message, PoisonMessage("handler-error", repr(error)))
-            if on_unexpected is not None:
-                report = on_unexpected
-                failure = error
-                await retry.run(lambda: report(failure), what="reporting failure")
+            await _give_up(
+                message, error, retry=retry, dead_letters=dead_letters, on_unexpected=on_unexpected
+            )
             return
         await message.ack()
+
+
+async def _give_up(
+    message: KafkaMessage,
+    error: Exception,
+    *,
+    retry: RetryPolicy,
+    dead_letters: DeadLetters,
+    on_unexpected: OnUnexpected | None,
+) -> None:
+    """Report the failure, park the message on its dead-letter topic, then ack it. The ack comes last:
+    a message acked before its report and its dead letter were sent would be lost with them, so when
+    either still fails after the retries the message is nacked and comes back."""
+    try:
+        if on_unexpected is not None:
+            report = on_unexpected
+            try:
+                await retry.run(lambda: report(error), what="reporting failure")
+            except RetriesExhausted:
+                raise
+            except Exception:
+                logger.exception("reporting the failure failed; the message is dead-lettered all the same")
+        poison = PoisonMessage("handler-error", repr(error))
+        await retry.run(lambda: dead_letters.publish(message, poison), what="dead-lettering")
+    except RetriesExhausted as exhausted:
+        logger.error(
+            "could not report or dead-letter the failed message; it will be redelivered",
+            extra={"error": str(exhausted)},
+        )
+        await message.nack()
+        return
+    await message.ack()
