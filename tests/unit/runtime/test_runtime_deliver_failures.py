@@ -1,14 +1,16 @@
-"""deliver's give-up path: a message whose handler failed is acked only once its failure is reported and it
-is parked on the dead-letter topic; if either cannot be done yet, the message comes back (nack)."""
+"""Giving up on a message: a message whose handler failed (or that is poison) is acked only once its failure
+is reported and it is parked on the dead-letter topic; if either cannot be done yet, it comes back (nack)."""
 
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from aiokafka.errors import KafkaConnectionError
+from faststream._internal.context.repository import ContextRepo
 from faststream.kafka import KafkaMessage
+from pydantic import BaseModel
 
 from viralclip_contracts import BatchCreated, ClipBatchConfig
-from viralclip_runtime import DeadLetters, Inbox, RetryPolicy, deliver
+from viralclip_runtime import DeadLetters, Inbox, PoisonMessage, RetryPolicy, deliver
 
 FAST = RetryPolicy(max_attempts=3, base_delay_sec=0.001, max_delay_sec=0.001)
 
@@ -64,7 +66,7 @@ class FlakyBroker:
 
 
 def dead_letters(broker: FlakyBroker) -> DeadLetters:
-    letters = DeadLetters(group="test")
+    letters = DeadLetters(group="test", retry=FAST)
     letters.bind(cast(Any, broker))
     return letters
 
@@ -170,3 +172,36 @@ async def test_a_reporter_with_a_bug_does_not_keep_the_message_from_its_dead_let
 
     assert len(broker.published) == 1
     assert (message.acks, message.nacks) == (1, 0)
+
+
+async def test_a_dead_letter_is_published_after_a_short_broker_outage_then_acked() -> None:
+    message, broker = FakeMessage(), FlakyBroker(failures=2)
+
+    await dead_letters(broker).park(cast(Any, message), PoisonMessage("not-json", "nope"))
+
+    assert [topic for topic, _ in broker.published] == ["batch.created.dlq"]
+    assert (message.acks, message.nacks) == (1, 0)
+
+
+async def test_a_poison_message_that_cannot_be_parked_is_nacked_not_acked() -> None:
+    message, broker = FakeMessage(), FlakyBroker(failures=None)
+
+    await dead_letters(broker).park(cast(Any, message), PoisonMessage("not-json", "nope"))
+
+    assert broker.published == []
+    assert (message.acks, message.nacks) == (0, 1)
+
+
+async def test_the_middleware_parks_a_message_that_does_not_validate() -> None:
+    class Strict(BaseModel):
+        number: int
+
+    async def handler(msg: Any) -> Any:
+        return Strict.model_validate_json(msg.body)  # raises: what FastStream's decoding does
+
+    message, broker = FakeMessage(body=b'{"number": "x"}'), FlakyBroker(failures=None)
+    letters = dead_letters(broker)
+    middleware = letters(message, context=ContextRepo())
+
+    assert await middleware.consume_scope(handler, cast(Any, message)) is None
+    assert (message.acks, message.nacks) == (0, 1)

@@ -14,6 +14,8 @@ from pydantic import ValidationError
 
 from viralclip_contracts import dead_letter_topic
 
+from .retry import RetriesExhausted, RetryPolicy
+
 if TYPE_CHECKING:
     from faststream._internal.basic_types import AsyncFuncAny
     from faststream._internal.context.repository import ContextRepo
@@ -78,8 +80,9 @@ def dead_letter_headers(record: Any, poison: PoisonMessage, group: str) -> dict[
 class DeadLetters:
     """Middleware factory; `bind` it to the broker that publishes the dead letters."""
 
-    def __init__(self, *, group: str) -> None:
+    def __init__(self, *, group: str, retry: RetryPolicy | None = None) -> None:
         self.group = group
+        self._retry = retry or RetryPolicy()
         self._broker: KafkaBroker | None = None
 
     def bind(self, broker: KafkaBroker) -> None:
@@ -89,8 +92,19 @@ class DeadLetters:
         return _DeadLetterMiddleware(msg, context=context, owner=self)
 
     async def park(self, message: "StreamMessage[Any]", poison: PoisonMessage) -> None:
-        """Publish the raw message to its dead-letter topic with the error in headers, then ack it."""
-        await self.publish(message, poison)
+        """Publish the raw message to its dead-letter topic with the error in headers, then ack it.
+
+        A broker fault is retried; past the retries the message is nacked (it comes back) rather than
+        acked without its dead letter, which would lose it."""
+        try:
+            await self._retry.run(lambda: self.publish(message, poison), what="dead-lettering")
+        except RetriesExhausted as exhausted:
+            logger.error(
+                "could not dead-letter the message; it will be redelivered",
+                extra={"error_kind": poison.kind, "error": str(exhausted)},
+            )
+            await message.nack()
+            return
         await message.ack()
 
     async def publish(self, message: "StreamMessage[Any]", poison: PoisonMessage) -> None:

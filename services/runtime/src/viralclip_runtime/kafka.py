@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry
 from viralclip_contracts import PIPELINE_TOPICS, Event, dead_letter_topic
 
 from .deadletter import DeadLetters
+from .retry import RetryPolicy
 from .settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,12 @@ def make_broker(
     tracer_provider: TracerProvider,
 ) -> KafkaBroker:
     """A FastStream broker with dead-lettering, Prometheus metrics and trace propagation."""
-    dead_letters = DeadLetters(group=service)
+    dead_letters = DeadLetters(
+        group=service,
+        retry=RetryPolicy(
+            max_attempts=settings.retry_max_attempts, max_delay_sec=settings.retry_max_delay_sec
+        ),
+    )
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=f"viralclip-{service}",
