@@ -1,6 +1,7 @@
 """Video registration over HTTP: media paths and uploads, transcripts in three formats, probed durations."""
 
 import asyncio
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -167,3 +168,23 @@ async def test_a_taken_video_id_is_409_and_an_unknown_one_404(
     assert again.status_code == 409
     assert missing.status_code == 404
     assert missing.json() == {"detail": "video 'v-does-not-exist' not found"}
+
+
+async def test_a_non_finite_duration_is_422_not_a_video_of_endless_length(
+    client: httpx.AsyncClient, new_video: NewVideo
+) -> None:
+    video = await new_video()  # its media file is reused
+    as_json = _body(media_path=video["media_path"], duration_sec=float("inf"))
+    as_form = _body(duration_sec="inf")
+
+    json_answer = await client.post(
+        "/videos",
+        content=json.dumps(as_json).encode(),  # Python's JSON writes and reads `Infinity`
+        headers={"content-type": "application/json"},
+    )
+    form_answer = await client.post("/videos", data=as_form, files={"media": ("a.mp4", b"x", "video/mp4")})
+
+    for answer in (json_answer, form_answer):
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"][0]["loc"] == ["body", "duration_sec"]
+    assert (await client.get(f"/videos/{as_json['video_id']}")).status_code == 404

@@ -57,7 +57,10 @@ class VideoCreate(_In):
         min_length=1, description="Relative to the media root.", examples=["videos/hwhap-114.mp4"]
     )
     duration_sec: float | None = Field(
-        default=None, gt=0, description="Probed from the media file when absent."
+        default=None,
+        gt=0,
+        allow_inf_nan=False,  # an infinite video would pass every range check downstream
+        description="Probed from the media file when absent.",
     )
     language: str = Field(default="en", min_length=2, max_length=35, examples=["en"])
     summary: str = Field(default="", max_length=5000)
