@@ -188,3 +188,10 @@ async def test_a_non_finite_duration_is_422_not_a_video_of_endless_length(
         assert answer.status_code == 422, answer.text
         assert answer.json()["detail"][0]["loc"] == ["body", "duration_sec"]
     assert (await client.get(f"/videos/{as_json['video_id']}")).status_code == 404
+
+
+async def test_a_media_path_with_a_nul_byte_is_422_naming_it(client: httpx.AsyncClient) -> None:
+    response = await client.post("/videos", json=_body(media_path="videos/a\x00.mp4", duration_sec=10))
+
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "media_path"]

@@ -50,6 +50,13 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
         resolve_media_path(tmp_path, "videos/missing.mp4")
 
 
+def test_a_nul_byte_is_refused_naming_the_field(tmp_path: Path) -> None:
+    with pytest.raises(FieldError) as error:
+        resolve_media_path(tmp_path, "videos/a\x00.mp4")
+
+    assert (error.value.field, error.value.reason) == ("media_path", "must not contain a NUL byte")
+
+
 @pytest.mark.parametrize(
     ("filename", "expected"),
     [

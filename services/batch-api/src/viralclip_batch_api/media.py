@@ -22,6 +22,8 @@ _CHUNK = 1024 * 1024
 
 def resolve_media_path(root: Path, given: str, *, field: str = "media_path") -> tuple[Path, str]:
     """(absolute path, path relative to the root) of an existing file inside `root`."""
+    if "\x00" in given:  # the operating system cannot name such a file; resolving it raises
+        raise FieldError(field, "must not contain a NUL byte")
     base = root.resolve()
     candidate = Path(given)
     absolute = (candidate if candidate.is_absolute() else base / candidate).resolve()
