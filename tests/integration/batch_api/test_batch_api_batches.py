@@ -188,3 +188,18 @@ async def test_health_and_readiness(shared_api: Any) -> None:
         assert ready.status_code == 200
         assert ready.json() == {"status": "ready", "database": True, "broker": True, "background_tasks": True}
         assert (await http.get("/viral-clip/readyz")).status_code == 200
+
+
+async def test_a_page_offset_past_what_the_database_can_count_is_422(
+    client: httpx.AsyncClient, new_video: NewVideo
+) -> None:
+    video = await new_video()
+
+    url = f"/videos/{video['video_id']}/clip-batches"
+
+    response = await client.get(url, params={"skip": 2**64})
+    deepest = await client.get(url, params={"skip": 2**63 - 1})
+
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["query", "skip"]
+    assert (deepest.status_code, deepest.json()["data"]) == (200, [])

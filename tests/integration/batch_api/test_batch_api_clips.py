@@ -190,3 +190,14 @@ async def test_unknown_clips_and_batches_are_404(client: httpx.AsyncClient) -> N
     assert (await client.get("/clips/c-nope/thumbnail")).status_code == 404
     assert (await client.patch("/clips/c-nope", json={"title": "x"})).status_code == 404
     assert (await client.get("/clip-batches/b-nope/clips")).status_code == 404
+
+
+async def test_a_grid_offset_past_what_the_database_can_count_is_422(
+    client: httpx.AsyncClient, batch_with_clips: tuple[dict[str, Any], list[Clip]]
+) -> None:
+    batch, _ = batch_with_clips
+
+    response = await client.get(f"/clip-batches/{batch['batch_id']}/clips", params={"skip": 2**64})
+
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["query", "skip"]

@@ -4,6 +4,9 @@ from typing import Any
 
 from ..models import ErrorPublic
 
+#: The largest page offset: MongoDB counts in signed 64-bit integers, and a larger one cannot be sent.
+MAX_SKIP = 2**63 - 1
+
 _DESCRIPTIONS = {
     401: "Missing or wrong bearer token (only when VIRALCLIP_API_TOKEN is set).",
     404: "No such video, clip batch or clip.",

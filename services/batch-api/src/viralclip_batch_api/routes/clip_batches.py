@@ -12,7 +12,7 @@ from ..idempotency import IDEMPOTENCY_HEADER
 from ..models import ClipBatchCreate, ClipBatchesPublic, ClipBatchPublic
 from ..settings import API_PREFIX
 from ..sse import progress_events
-from . import error_responses
+from . import MAX_SKIP, error_responses
 
 router = APIRouter(tags=["clip batches"])
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -56,7 +56,7 @@ async def create_clip_batch(
 async def list_clip_batches(
     video_id: str,
     repo: RepoDep,
-    skip: Annotated[int, Query(ge=0)] = 0,
+    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ClipBatchesPublic:
     if await repo.video(video_id) is None:

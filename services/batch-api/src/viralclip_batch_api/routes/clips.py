@@ -13,7 +13,7 @@ from ..documents import clip_public
 from ..errors import NotFoundError
 from ..models import ClipDetailPublic, ClipPublic, ClipsPublic, ClipUpdate
 from ..validation import transcript_excerpt
-from . import error_responses
+from . import MAX_SKIP, error_responses
 
 router = APIRouter(tags=["clips"])
 
@@ -31,7 +31,7 @@ async def list_clips(
         Literal["score", "time"], Query(description="score: best first; time: timeline")
     ] = "score",
     min_score: Annotated[float | None, Query(ge=0, le=10)] = None,
-    skip: Annotated[int, Query(ge=0)] = 0,
+    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> ClipsPublic:
     if await repo.batch(batch_id) is None:
