@@ -195,3 +195,19 @@ async def test_a_media_path_with_a_nul_byte_is_422_naming_it(client: httpx.Async
 
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == ["body", "media_path"]
+
+
+async def test_an_upload_whose_registration_is_refused_leaves_no_file_behind(
+    client: httpx.AsyncClient, real_video: Path, media_root: Path
+) -> None:
+    video_id = f"v-{uuid.uuid4().hex[:10]}"
+    content = await asyncio.to_thread(real_video.read_bytes)
+    files = {"media": ("talk.mp4", content, "video/mp4"), "transcript": ("talk.srt", SRT.encode())}
+    data = {"video_id": video_id, "title": "Too short", "duration_sec": "1"}  # the SRT runs to 2.5 s
+
+    response = await client.post("/videos", data=data, files=files)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "transcript[1].end_sec"]
+    left = [p for p in (media_root / "uploads" / video_id).rglob("*") if p.is_file()]
+    assert left == []

@@ -1,11 +1,18 @@
 """Media paths stay inside the media root; ffmpeg's banner gives the duration."""
 
+import io
 from pathlib import Path
 
 import pytest
+from starlette.datastructures import UploadFile
 
 from viralclip_batch_api.errors import FieldError
-from viralclip_batch_api.media import parse_ffmpeg_duration, resolve_media_path, upload_path
+from viralclip_batch_api.media import (
+    parse_ffmpeg_duration,
+    resolve_media_path,
+    staged_upload,
+    upload_path,
+)
 
 
 def test_a_relative_path_resolves_inside_the_root(tmp_path: Path) -> None:
@@ -78,3 +85,25 @@ def test_duration_is_read_from_the_ffmpeg_banner() -> None:
 
 def test_no_duration_line_means_unknown() -> None:
     assert parse_ffmpeg_duration("a.mp4: Invalid data found when processing input") is None
+
+
+async def test_a_staged_upload_becomes_the_target_when_its_registration_succeeds(tmp_path: Path) -> None:
+    target = tmp_path / "uploads" / "v-1" / "talk.mp4"
+
+    async with staged_upload(UploadFile(io.BytesIO(b"video")), target, max_bytes=100) as staged:
+        assert (staged.parent, staged.suffix) == (target.parent, ".mp4")
+        assert (staged.read_bytes(), target.exists()) == (b"video", False)
+
+    assert [p.name for p in target.parent.iterdir()] == ["talk.mp4"]
+    assert target.read_bytes() == b"video"
+
+
+@pytest.mark.parametrize("content", [b"video", b"x" * 101, b""])
+async def test_a_refused_upload_leaves_no_file(tmp_path: Path, content: bytes) -> None:
+    target = tmp_path / "uploads" / "v-1" / "talk.mp4"
+
+    with pytest.raises(FieldError):
+        async with staged_upload(UploadFile(io.BytesIO(content)), target, max_bytes=100):
+            raise FieldError("transcript[1].end_sec", "after the end of the video")
+
+    assert list(target.parent.iterdir()) == []

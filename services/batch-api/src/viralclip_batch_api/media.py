@@ -8,6 +8,8 @@ import asyncio
 import contextlib
 import re
 import shutil
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
 
 import imageio_ffmpeg
@@ -40,24 +42,34 @@ def upload_path(video_id: str, filename: str | None) -> str:
     return f"uploads/{video_id}/{name}"
 
 
-async def store_upload(upload: UploadFile, target: Path, *, max_bytes: int, field: str = "media") -> None:
-    """Copy an uploaded file to `target`, refusing one larger than `max_bytes`."""
+@contextlib.asynccontextmanager
+async def staged_upload(
+    upload: UploadFile, target: Path, *, max_bytes: int, field: str = "media"
+) -> AsyncIterator[Path]:
+    """Copy an uploaded file beside `target` under a name of its own and yield that path; it becomes
+    `target` when the block succeeds and is removed when it raises (a refused registration leaves no
+    file). The staged name keeps the extension, so ffmpeg can probe it."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    written = 0
+    staged = target.with_name(f".{uuid.uuid4().hex}.{target.name}")
     try:
-        with partial.open("wb") as out:
-            while chunk := await upload.read(_CHUNK):
-                written += len(chunk)
-                if written > max_bytes:
-                    raise FieldError(field, f"larger than the limit of {max_bytes} bytes")
-                await asyncio.to_thread(out.write, chunk)
-        if written == 0:
-            raise FieldError(field, "the uploaded file is empty")
-        partial.replace(target)
+        await _copy_upload(upload, staged, max_bytes=max_bytes, field=field)
+        yield staged
+        staged.replace(target)
     finally:
         with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+            staged.unlink()
+
+
+async def _copy_upload(upload: UploadFile, dest: Path, *, max_bytes: int, field: str) -> None:
+    written = 0
+    with dest.open("wb") as out:
+        while chunk := await upload.read(_CHUNK):
+            written += len(chunk)
+            if written > max_bytes:
+                raise FieldError(field, f"larger than the limit of {max_bytes} bytes")
+            await asyncio.to_thread(out.write, chunk)
+    if written == 0:
+        raise FieldError(field, "the uploaded file is empty")
 
 
 def parse_ffmpeg_duration(output: str) -> float | None:

@@ -1,14 +1,16 @@
 """Registering a video: parse its transcript, place its media under the media root, know its duration."""
 
 import uuid
+from collections.abc import Sequence
+from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
-from viralclip_contracts import Video
+from viralclip_contracts import TranscriptSegment, Video
 
 from .documents import utc_now, video_document, video_public
 from .errors import ConflictError, FieldError
-from .media import probe_duration, resolve_media_path, store_upload, upload_path
+from .media import probe_duration, resolve_media_path, staged_upload, upload_path
 from .models import VideoCreate, VideoPublic
 from .repository import Repository
 from .settings import BatchApiSettings
@@ -29,17 +31,12 @@ async def register_video(
     transcript = parse_transcript(source, data.transcript_format)
     if upload is not None:
         relative = upload_path(video_id, upload.filename)
-        absolute = settings.media_root.resolve() / relative
-        await store_upload(upload, absolute, max_bytes=settings.upload_max_bytes)
+        target = settings.media_root.resolve() / relative
+        async with staged_upload(upload, target, max_bytes=settings.upload_max_bytes) as staged:
+            duration = await _checked_duration(data, transcript, staged, settings)
     else:
         absolute, relative = resolve_media_path(settings.media_root, data.media_path)
-    duration = data.duration_sec
-    if duration is None:
-        duration = await probe_duration(absolute, timeout_sec=settings.probe_timeout_sec)
-        if duration is None:
-            raise FieldError("duration_sec", "could not be probed from the media file; give duration_sec")
-    check_transcript(transcript, duration)
-    check_scenes(data.scenes, duration)
+        duration = await _checked_duration(data, transcript, absolute, settings)
     video = Video(
         video_id=video_id,
         title=data.title,
@@ -54,3 +51,17 @@ async def register_video(
     if not await repo.insert_video(doc):
         raise ConflictError(f"video {video_id!r} already exists")
     return video_public(doc)
+
+
+async def _checked_duration(
+    data: VideoCreate, transcript: Sequence[TranscriptSegment], media: Path, settings: BatchApiSettings
+) -> float:
+    """The video's duration (given, else probed from `media`), with transcript and scenes inside it."""
+    duration = data.duration_sec
+    if duration is None:
+        duration = await probe_duration(media, timeout_sec=settings.probe_timeout_sec)
+        if duration is None:
+            raise FieldError("duration_sec", "could not be probed from the media file; give duration_sec")
+    check_transcript(transcript, duration)
+    check_scenes(data.scenes, duration)
+    return duration
