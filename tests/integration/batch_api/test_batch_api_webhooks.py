@@ -9,6 +9,9 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_batch_api import webhooks
+from viralclip_batch_api.projection import BatchState, BatchStatus
+from viralclip_batch_api.settings import BatchApiSettings
+from viralclip_batch_api.webhook_delivery import WebhookSender
 from viralclip_testkit.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -111,3 +114,29 @@ async def test_a_webhook_url_must_be_http(
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "webhook_url"]
+
+
+async def test_replicas_polling_at_the_same_moment_attempt_a_delivery_once(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    settings = BatchApiSettings(webhook_secret=WEBHOOK_SECRET)
+    posted: list[str] = []
+    other_replica: list[WebhookSender] = []
+
+    async def receive(request: httpx.Request) -> httpx.Response:
+        posted.append(request.headers[webhooks.DELIVERY_HEADER])
+        if len(posted) == 1:  # the other replica polls while this attempt is in flight
+            await other_replica[0].send_due()
+        return httpx.Response(204)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(receive)) as http:
+        first, second = WebhookSender(mongo_db, http, settings), WebhookSender(mongo_db, http, settings)
+        other_replica.append(second)
+        batch = {"_id": "b-1", "video_id": "v-1", "webhook_url": HOOK}
+        await first.enqueue(batch, BatchState(current_job_id="j-1", status=BatchStatus.READY))
+        await first.send_due()
+
+    delivery = await mongo_db["webhook_deliveries"].find_one({})
+    assert delivery is not None
+    assert len(posted) == 1
+    assert (delivery["status"], len(delivery["attempts"])) == ("delivered", 1)

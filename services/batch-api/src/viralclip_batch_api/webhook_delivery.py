@@ -25,6 +25,7 @@ from .settings import BatchApiSettings
 
 logger = logging.getLogger(__name__)
 _BATCH_SIZE = 20
+_CLAIM_MARGIN_SEC = 30.0
 
 
 def payload_for(doc: Document, state: BatchState, at: datetime) -> webhooks.WebhookPayload:
@@ -82,13 +83,28 @@ class WebhookSender:
         self._wakeup.set()
 
     async def send_due(self) -> int:
-        """Attempt every pending delivery whose time has come; returns how many were attempted."""
+        """Attempt every pending delivery whose time has come and that no other replica took first;
+        returns how many were attempted."""
         now = datetime.now(UTC)
         query = {"status": "pending", "next_attempt_at": {"$lte": now}}
         due = await self._deliveries.find(query).sort("next_attempt_at", 1).limit(_BATCH_SIZE).to_list(None)
+        attempted = 0
         for doc in due:
-            await self._attempt(doc)
-        return len(due)
+            if await self._claim(doc):
+                await self._attempt(doc)
+                attempted += 1
+        return attempted
+
+    async def _claim(self, doc: Document) -> bool:
+        """Take a due delivery for one attempt, so that another replica polling at the same moment
+        skips it: its next attempt moves past this attempt's timeout (when this replica dies mid-attempt,
+        the delivery is due again then)."""
+        lease = timedelta(seconds=self._settings.webhook_timeout_sec + _CLAIM_MARGIN_SEC)
+        claimed = await self._deliveries.update_one(
+            {"_id": doc["_id"], "status": "pending", "next_attempt_at": doc["next_attempt_at"]},
+            {"$set": {"next_attempt_at": datetime.now(UTC) + lease}},
+        )
+        return claimed.modified_count == 1
 
     async def _attempt(self, doc: Document) -> None:
         number = len(doc["attempts"]) + 1
