@@ -20,7 +20,7 @@ def processed(api_db: AsyncDatabase[dict[str, Any]], shared_api: Any) -> Callabl
     """Wait until batch-api's consumer has fully handled an event (its inbox holds the event id)."""
 
     async def wait(event: Event) -> None:
-        key = f"viralclip-batch-api/{event.event_id}"
+        key = f"viralclip-batch-api{shared_api.settings.topic_suffix}/{event.event_id}"  # the group in effect
 
         async def seen() -> bool:
             return await api_db["consumed_events"].find_one({"_id": key}) is not None
