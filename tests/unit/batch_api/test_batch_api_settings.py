@@ -32,6 +32,18 @@ def test_short_secrets_are_refused(field: str) -> None:
         BatchApiSettings(**{field: "short"})
 
 
+@pytest.mark.parametrize("field", ["api_token", "webhook_secret"])
+def test_a_refused_secret_is_not_repeated_in_the_error(field: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start-up error lands in the logs: it names the setting, never its value."""
+    monkeypatch.setenv(f"VIRALCLIP_{field.upper()}", "hunter2-prod")
+
+    with pytest.raises(ValidationError) as refused:
+        BatchApiSettings.load()
+
+    assert field in str(refused.value)
+    assert "hunter2-prod" not in str(refused.value)
+
+
 def test_a_topic_suffix_renames_topics() -> None:
     # the consumer group follows the suffix too: tests/unit/runtime/test_runtime_topics.py
     settings = BatchApiSettings(topic_suffix=".t1")

@@ -21,7 +21,10 @@ def env_alias(name: str) -> AliasChoices:
 class ServiceSettings(BaseSettings):
     """Connection, media and logging settings of one viralclip service."""
 
-    model_config = SettingsConfigDict(env_prefix="VIRALCLIP_", extra="ignore", populate_by_name=True)
+    # A refused value may be a secret (a too-short token, a mistyped key): errors name the setting only.
+    model_config = SettingsConfigDict(
+        env_prefix="VIRALCLIP_", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:9092",
