@@ -120,6 +120,17 @@ async def republish(bootstrap: str, records: Iterable[Record]) -> int:
     return sent
 
 
+async def publish_located(bootstrap: str, topic: str, value: bytes, *, key: str) -> tuple[int, int]:
+    """Publish bytes as they are; returns the (partition, offset) the broker stored them at."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        stored = await producer.send_and_wait(topic, value, key=key.encode())
+    finally:
+        await producer.stop()
+    return stored.partition, stored.offset
+
+
 async def group_members(bootstrap: str, group: str) -> int:
     """Members of a stable consumer group (0 while it rebalances)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
