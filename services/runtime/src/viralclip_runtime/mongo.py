@@ -50,15 +50,19 @@ def _keep_pymongo_waits_cancellable() -> None:
 
 
 def connect_mongo(
-    settings: ServiceSettings, *, server_selection_timeout_ms: int = 5_000
+    settings: ServiceSettings, *, server_selection_timeout_ms: int = 5_000, socket_timeout_ms: int = 30_000
 ) -> AsyncMongoClient[Document]:
-    """A client for `settings.mongodb_uri` (connects lazily; `await client.close()` on shutdown)."""
+    """A client for `settings.mongodb_uri` (connects lazily; `await client.close()` on shutdown).
+
+    Every operation is a few documents; one that gets no answer within `socket_timeout_ms` (a hung
+    server, not a stopped one) fails with a transient `NetworkTimeout` instead of waiting forever."""
     _keep_pymongo_waits_cancellable()
     return AsyncMongoClient(
         settings.mongodb_uri.get_secret_value(),
         tz_aware=True,
         serverSelectionTimeoutMS=server_selection_timeout_ms,
         connectTimeoutMS=server_selection_timeout_ms,
+        socketTimeoutMS=socket_timeout_ms,
         appname="viralclip",
     )
 
