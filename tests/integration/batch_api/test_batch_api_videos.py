@@ -202,7 +202,10 @@ async def test_an_upload_whose_registration_is_refused_leaves_no_file_behind(
 ) -> None:
     video_id = f"v-{uuid.uuid4().hex[:10]}"
     content = await asyncio.to_thread(real_video.read_bytes)
-    files = {"media": ("talk.mp4", content, "video/mp4"), "transcript": ("talk.srt", SRT.encode())}
+    files = {
+        "media": ("talk.mp4", content, "video/mp4"),
+        "transcript": ("talk.srt", SRT.encode(), "text/plain"),
+    }
     data = {"video_id": video_id, "title": "Too short", "duration_sec": "1"}  # the SRT runs to 2.5 s
 
     response = await client.post("/videos", data=data, files=files)
