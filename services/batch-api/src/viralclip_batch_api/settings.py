@@ -18,6 +18,13 @@ _MIN_SECRET_CHARS = 16
 class BatchApiSettings(ServiceSettings):
     """`VIRALCLIP_*` settings of batch-api (see `services/batch-api/README.md`)."""
 
+    consumer_workers: int = Field(
+        default=1,
+        ge=1,
+        le=1,
+        description="One consumer: the projector reads all five topics, and FastStream's concurrent "
+        "consumers take a single topic.",
+    )
     api_token: SecretStr | None = Field(
         default=None, description="When set, every endpoint but health checks needs it as a bearer token."
     )

@@ -60,7 +60,9 @@ def consumer_options(settings: ServiceSettings, *, group: str) -> dict[str, Any]
     The handler acknowledges (commits) only after its writes and its outgoing event succeeded;
     see `viralclip_runtime.delivery.deliver`.
     """
+    concurrency = {"max_workers": settings.consumer_workers} if settings.consumer_workers > 1 else {}
     return {
+        **concurrency,
         "group_id": group,
         "ack_policy": AckPolicy.MANUAL,
         "auto_offset_reset": "earliest",

@@ -49,6 +49,13 @@ class ServiceSettings(BaseSettings):
         default="", description="Appended to every topic name (isolates test runs on a shared broker)."
     )
     consumer_fetch_max_wait_ms: int = Field(default=20, ge=1, le=500)
+    consumer_workers: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description="Batches one process handles at once: that many consumers in the group, each with "
+        "its own partitions (so at most the partition count across all replicas).",
+    )
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1_000)
     retry_max_attempts: int = Field(
         default=8, ge=1, description="Attempts of a transient failure before the message is nacked."

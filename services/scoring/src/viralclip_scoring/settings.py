@@ -34,6 +34,12 @@ class ScoringSettings(ServiceSettings):
         default=5, ge=1, le=10, description="Attempts lost to 429/5xx/timeouts before a window fails."
     )
     openai_max_delay_sec: float = Field(default=30.0, gt=0, le=120, description="Backoff ceiling.")
+    consumer_workers: int = Field(
+        default=4,
+        ge=1,
+        le=32,
+        description="Batches scored at once (they share the LLM call limit); one consumer each.",
+    )
     scoring_concurrency: int = Field(default=4, ge=1, le=64, description="LLM calls at once.")
     scoring_strategy: ScoringStrategy = Field(
         default=ScoringStrategy.AUTO, description="global, per_window, or auto (by transcript size)."
