@@ -28,7 +28,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
         f"With an `{IDEMPOTENCY_HEADER}` header, repeating the request returns the same batch "
         "(a different body with the same key is a 422)."
     ),
-    responses=error_responses(404),
+    responses=error_responses(400, 404),
 )
 async def create_clip_batch(
     video_id: str,

@@ -88,7 +88,7 @@ async def read_thumbnail(clip_id: str, repo: RepoDep, settings: SettingsDep) -> 
     "/clips/{clip_id}",
     response_model=ClipPublic,
     summary="Edit a clip's title, description or range (it becomes `edited`)",
-    responses=error_responses(404, 409),
+    responses=error_responses(400, 404, 409),
 )
 async def update_clip(clip_id: str, edit: ClipUpdate, repo: RepoDep) -> ClipPublic:
     return await edit_clip(repo, clip_id, edit)

@@ -13,7 +13,7 @@ from ..documents import video_public
 from ..errors import FieldError, NotFoundError
 from ..models import ErrorPublic, VideoCreate, VideoPublic
 from ..registration import register_video
-from . import error_responses
+from . import VALIDATION_ERROR_RESPONSE, error_responses
 
 router = APIRouter(prefix="/videos", tags=["videos"])
 M = TypeVar("M", bound=BaseModel)
@@ -91,7 +91,8 @@ async def _from_form(form: FormData) -> tuple[VideoCreate, UploadFile]:
         "`duration_sec` is probed from the media when absent."
     ),
     responses={
-        **error_responses(409),
+        **error_responses(400, 409),
+        **VALIDATION_ERROR_RESPONSE,
         415: {"model": ErrorPublic, "description": "Neither JSON nor multipart."},
     },
     openapi_extra=_REQUEST_BODY,
