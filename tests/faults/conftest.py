@@ -42,13 +42,17 @@ def ffmpeg(tmp_path_factory: pytest.TempPathFactory) -> FfmpegSwitch:
 
 
 def system_env(double: ResponsesDouble, ffmpeg: FfmpegSwitch) -> dict[str, str]:
-    """Scorer on the double, one call per window; one ffmpeg at a time; failures end fast."""
+    """Scorer on the double, one call per window, one batch at a time; one ffmpeg at a time; failures
+    end fast."""
     return {
         "OPENAI_API_KEY": DOUBLE_API_KEY,
         "VIRALCLIP_SCORING_PROVIDER": "openai",
         "VIRALCLIP_OPENAI_BASE_URL": double.base_url,
         "VIRALCLIP_SCORING_STRATEGY": "per_window",
         "VIRALCLIP_SCORING_CONCURRENCY": "2",
+        # One consumer per scoring process (it opens four by default): two processes in one group
+        # then split the three partitions, instead of all three possibly landing on one process.
+        "VIRALCLIP_CONSUMER_WORKERS": "1",
         "VIRALCLIP_OPENAI_MAX_ATTEMPTS": "2",
         "VIRALCLIP_OPENAI_MAX_DELAY_SEC": "0.5",
         "VIRALCLIP_FFMPEG_PATH": str(ffmpeg.executable),

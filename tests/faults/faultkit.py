@@ -131,14 +131,14 @@ async def publish_located(bootstrap: str, topic: str, value: bytes, *, key: str)
     return stored.partition, stored.offset
 
 
-async def group_members(bootstrap: str, group: str) -> int:
-    """Members of a stable consumer group (0 while it rebalances)."""
+async def group_state(bootstrap: str, group: str) -> tuple[str, int]:
+    """The consumer group's state (e.g. `Stable`, `PreparingRebalance`) and how many members it has."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         (response,) = await admin.describe_consumer_groups([group])
         _error, _group, state, _protocol_type, _protocol, members, *_ = response.groups[0]
-        return len(members) if state == "Stable" else 0
+        return str(state), len(members)
     finally:
         await admin.close()
 

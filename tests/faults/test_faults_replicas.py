@@ -15,7 +15,7 @@ from viralclip_testkit.system import RunningSystem
 from viralclip_testkit.waiting import eventually
 
 from .conftest import BATCH_CONFIG
-from .faultkit import DUPLICATE_SKIPPED, duplicate_clips, group_members, in_thread, log_count
+from .faultkit import DUPLICATE_SKIPPED, duplicate_clips, group_state, in_thread, log_count
 
 pytestmark = pytest.mark.faults
 
@@ -40,10 +40,16 @@ async def test_two_scoring_replicas_share_ten_batches_and_survive_losing_one(
     try:
         await in_thread(system.fleet.wait_ready)
 
-        async def two_members() -> bool:
-            return await group_members(system.kafka_bootstrap, "viralclip-scoring") == 2
+        seen: list[tuple[str, int]] = []
 
-        await eventually(two_members, timeout=60, interval=0.5, what="both replicas in the scoring group")
+        async def two_members() -> bool:
+            seen.append(await group_state(system.kafka_bootstrap, "viralclip-scoring"))
+            return seen[-1] == ("Stable", 2)
+
+        try:
+            await eventually(two_members, timeout=60, interval=0.5, what="both replicas in the scoring group")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; group states seen: {sorted(set(seen))}") from None
         responses_double.script(Script(default=Behaviour(latency_sec=0.5)))
         video = await new_video(120)
         calls_before = responses_double.call_count
