@@ -1,5 +1,6 @@
 """Crashes: a service SIGKILLed in the middle of a batch and started again finishes the batch — no
 duplicate clip, no lost window, no thumbnail made twice, no batch stranded between its write and its event.
+A service stopped with SIGTERM first finishes and commits what it is doing, then exits 0.
 """
 
 import time
@@ -24,6 +25,7 @@ from .faultkit import (
     in_thread,
     log_count,
     read_all,
+    wait_until_consumed,
 )
 
 pytestmark = pytest.mark.faults
@@ -84,6 +86,46 @@ async def test_scoring_killed_mid_batch_finishes_the_batch_after_a_restart(
     figure("LLM calls repeated (in flight at the kill)", calls - len(windows))
     figure("kill to batch ready (s)", recovered_sec)
     figure("duplicate clips", duplicate_clips(clips))
+
+
+async def test_scoring_stopped_with_sigterm_mid_batch_finishes_it_then_exits_zero(
+    system: RunningSystem,
+    api: ViralclipClient,
+    db: AsyncDatabase[dict[str, Any]],
+    new_video: Callable[..., Awaitable[Video]],
+    responses_double: ResponsesDouble,
+    figure: Figure,
+) -> None:
+    responses_double.script(Script(default=Behaviour(latency_sec=1.0)))
+    video = await new_video()
+    calls_before = responses_double.call_count
+    batch_id = (await api.create_batch(video.video_id, **BATCH_CONFIG))["batch_id"]
+    exchanges = db["clip_llm_contexts"]
+
+    async def some_windows_scored() -> bool:
+        return await exchanges.count_documents({"batch_id": batch_id}) >= 2
+
+    await eventually(some_windows_scored, timeout=60, what="the first windows scored")
+    scored_at_sigterm = await exchanges.count_documents({"batch_id": batch_id})
+    skipped_before = log_count(system, "scoring", DUPLICATE_SKIPPED)
+    scoring = system.fleet.children["scoring"]
+    stopping_at = time.monotonic()
+    exit_code = await in_thread(scoring.stop, 60.0)  # SIGTERM, then wait for the exit
+    stop_sec = time.monotonic() - stopping_at
+    final = await api.wait_until_done(batch_id, timeout=60)
+    await restart(system, "scoring")
+    await wait_until_consumed(system.kafka_bootstrap)
+
+    assert exit_code == 0
+    assert scored_at_sigterm < 8, "SIGTERM came too late to interrupt the batch"
+    assert final["status"] == "ready", final.get("error_message")
+    assert final["windows_total"] == 8
+    assert final["windows_failed"] == 0
+    assert responses_double.call_count - calls_before == 8, "a window was scored twice"
+    assert log_count(system, "scoring", DUPLICATE_SKIPPED) == skipped_before, "the offset was not committed"
+    figure("windows scored at SIGTERM", f"{scored_at_sigterm} of 8")
+    figure("SIGTERM to exit 0, in-flight batch finished (s)", stop_sec)
+    figure("messages redelivered after restart", 0)
 
 
 async def test_thumbnail_killed_during_extraction_finishes_the_batch_after_a_restart(
