@@ -22,6 +22,12 @@ from .settings import ServiceSettings
 logger = logging.getLogger(__name__)
 
 
+def consumer_group(service: str, settings: ServiceSettings) -> str:
+    """`viralclip-<service>`, plus the deployment's topic suffix: replicas share it, and the inbox and
+    the dead-letter headers name it."""
+    return f"viralclip-{service}{settings.topic_suffix}"
+
+
 def make_broker(
     settings: ServiceSettings,
     *,
@@ -31,7 +37,7 @@ def make_broker(
 ) -> KafkaBroker:
     """A FastStream broker with dead-lettering, Prometheus metrics and trace propagation."""
     dead_letters = DeadLetters(
-        group=service,
+        group=consumer_group(service, settings),
         retry=RetryPolicy(
             max_attempts=settings.retry_max_attempts, max_delay_sec=settings.retry_max_delay_sec
         ),

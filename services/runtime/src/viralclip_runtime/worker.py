@@ -29,7 +29,7 @@ from viralclip_contracts import PIPELINE_TOPICS, Event
 from . import delivery
 from .deadletter import DeadLetters
 from .delivery import Inbox, OnUnexpected, Work
-from .kafka import ensure_topics, make_broker
+from .kafka import consumer_group, ensure_topics, make_broker
 from .logs import configure_logging
 from .mongo import Document, connect_mongo, database, redact_uri
 from .observability import metrics_registry, tracer_provider
@@ -72,11 +72,6 @@ class WorkerContext:
             dead_letters=self.dead_letters,
             on_unexpected=on_unexpected,
         )
-
-
-def consumer_group(service: str, settings: ServiceSettings) -> str:
-    """`viralclip-<service>`, plus the deployment's topic suffix; the inbox keys its events by it too."""
-    return f"viralclip-{service}{settings.topic_suffix}"
 
 
 def worker_context(service: str, settings: ServiceSettings) -> WorkerContext:
