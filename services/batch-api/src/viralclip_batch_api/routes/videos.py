@@ -80,6 +80,9 @@ async def _from_form(form: FormData) -> tuple[VideoCreate, UploadFile]:
     return validated(VideoCreate, data), media
 
 
+FORM_ALLOWANCE_BYTES = 16 * 1024 * 1024
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -93,12 +96,14 @@ async def _from_form(form: FormData) -> tuple[VideoCreate, UploadFile]:
     responses={
         **error_responses(400, 409),
         **VALIDATION_ERROR_RESPONSE,
+        413: {"model": ErrorPublic, "description": "The request is larger than an upload may be."},
         415: {"model": ErrorPublic, "description": "Neither JSON nor multipart."},
     },
     openapi_extra=_REQUEST_BODY,
 )
 async def create_video(request: Request, repo: RepoDep, settings: SettingsDep) -> VideoPublic:
     content_type = request.headers.get("content-type", "")
+    _refuse_oversized(request, settings.upload_max_bytes)
     if content_type.startswith("multipart/form-data"):
         async with request.form(max_files=2, max_fields=20) as form:
             data, upload = await _from_form(form)
@@ -112,6 +117,19 @@ async def create_video(request: Request, repo: RepoDep, settings: SettingsDep) -
     raise HTTPException(
         status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "send application/json or multipart/form-data"
     )
+
+
+def _refuse_oversized(request: Request, upload_max_bytes: int) -> None:
+    """Refuse, before a byte of it is read, a body that declares more than an upload may be: the form
+    parser would otherwise spool all of it to disk first. The allowance covers the transcript and fields."""
+    declared = request.headers.get("content-length", "")
+    limit = upload_max_bytes + FORM_ALLOWANCE_BYTES
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"media: the request declares {declared} bytes; an upload may be at most {upload_max_bytes} "
+            f"bytes (VIRALCLIP_UPLOAD_MAX_BYTES) plus {FORM_ALLOWANCE_BYTES} for the transcript and fields",
+        )
 
 
 @router.get(
