@@ -8,6 +8,7 @@ its subscribers on `context.broker` (each handler's body ends in `context.delive
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import Iterator
@@ -24,12 +25,12 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
-from viralclip_contracts import PIPELINE_TOPICS, Event
+from viralclip_contracts import PIPELINE_TOPICS, BatchFailed, Event, Stage
 
 from . import delivery
 from .deadletter import DeadLetters
-from .delivery import Inbox, OnUnexpected, Work
-from .kafka import consumer_group, ensure_topics, make_broker
+from .delivery import Inbox, Work
+from .kafka import consumer_group, ensure_topics, make_broker, publish_event
 from .logs import configure_logging
 from .mongo import Document, connect_mongo, database, redact_uri
 from .observability import metrics_registry, tracer_provider
@@ -59,10 +60,17 @@ class WorkerContext:
         """The consumer group of this service: replicas share it, other services have their own."""
         return consumer_group(self.service, self.settings)
 
+    async def publish(self, event: Event) -> None:
+        """Publish `event` on its own topic (its event type, in this deployment's naming), keyed by batch."""
+        await publish_event(self.broker, self.settings.topic(event.event_type), event)
+
     async def deliver(
-        self, message: KafkaMessage, event: Event, work: Work, *, on_unexpected: OnUnexpected | None = None
+        self, message: KafkaMessage, event: Event, work: Work, *, stage: Stage | None = None
     ) -> None:
-        """`delivery.deliver` with this worker's inbox, retry policy and dead-letter topic."""
+        """`delivery.deliver` with this worker's inbox, retry policy and dead-letter topic. A pipeline
+        `stage` that meets an unexpected error reports it as its `batch.failed`, so the batch never
+        stays in progress."""
+
         await delivery.deliver(
             message,
             event,
@@ -70,8 +78,23 @@ class WorkerContext:
             work=work,
             retry=self.retry,
             dead_letters=self.dead_letters,
-            on_unexpected=on_unexpected,
+            on_unexpected=None if stage is None else functools.partial(self._report, event, stage),
         )
+
+    async def _report(self, event: Event, stage: Stage, error: Exception) -> None:
+        await self.publish(
+            delivery.next_event(
+                event, BatchFailed, producer=self.service, stage=stage, error_message=unexpected(stage, error)
+            )
+        )
+
+
+def unexpected(stage: Stage, error: Exception) -> str:
+    """What the creator reads when a stage failed on a bug rather than on their input."""
+    return (
+        f"{stage.value.capitalize()} failed unexpectedly ({type(error).__name__}); "
+        "the message was parked on the dead-letter topic. Retry the batch."
+    )
 
 
 def worker_context(service: str, settings: ServiceSettings) -> WorkerContext:

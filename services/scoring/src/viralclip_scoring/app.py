@@ -12,19 +12,18 @@ from viralclip_contracts import (
     WINDOWS_READY,
     BatchFailed,
     ClipsScored,
-    Event,
+    Stage,
     WindowsReady,
 )
 from viralclip_runtime import (
     WorkerContext,
     consumer_options,
-    publish_event,
     worker_app,
     worker_context,
 )
 
 from .batch_scoring import BatchScorer
-from .handlers import batch_failed, handle_windows_ready
+from .handlers import handle_windows_ready
 from .metrics import ScoringMetrics
 from .openai_provider import OpenAIProvider, make_openai_client
 from .providers import ClipProvider, HeuristicProvider
@@ -99,22 +98,11 @@ def build_worker(
         schema=BatchFailed,
     )
 
-    async def publish(event: Event) -> None:
-        topic = settings.topic(CLIPS_SCORED if isinstance(event, ClipsScored) else BATCH_FAILED)
-        await publish_event(context.broker, topic, event)
-
     async def on_windows_ready(event: WindowsReady, msg: KafkaMessage) -> None:
         async def work() -> None:
-            await handle_windows_ready(event, repository=repository, scorer=scorer, publish=publish)
+            await handle_windows_ready(event, repository=repository, scorer=scorer, publish=context.publish)
 
-        async def report(error: Exception) -> None:
-            message = (
-                f"Scoring failed unexpectedly ({type(error).__name__}); "
-                "the message was parked on the dead-letter topic. Retry the batch."
-            )
-            await publish(batch_failed(event, message))
-
-        await context.deliver(msg, event, work, on_unexpected=report)
+        await context.deliver(msg, event, work, stage=Stage.SCORING)
 
     subscriber = context.broker.subscriber(
         settings.topic(WINDOWS_READY),

@@ -11,19 +11,18 @@ from viralclip_contracts import (
     THUMBNAILS_DONE,
     BatchFailed,
     ClipsScored,
-    Event,
+    Stage,
     ThumbnailsDone,
 )
 from viralclip_runtime import (
     WorkerContext,
     consumer_options,
-    publish_event,
     worker_app,
     worker_context,
 )
 
 from .ffmpeg import FfmpegRunner, SubprocessFfmpegRunner, locate_ffmpeg
-from .handlers import ThumbnailOptions, batch_failed, handle_clips_scored
+from .handlers import ThumbnailOptions, handle_clips_scored
 from .metrics import MeasuredRunner, ThumbnailMetrics
 from .repository import MongoThumbnailRepository
 from .settings import ThumbnailSettings
@@ -60,25 +59,14 @@ def build_worker(
         schema=BatchFailed,
     )
 
-    async def publish(event: Event) -> None:
-        topic = settings.topic(THUMBNAILS_DONE if isinstance(event, ThumbnailsDone) else BATCH_FAILED)
-        await publish_event(context.broker, topic, event)
-
     async def on_clips_scored(event: ClipsScored, msg: KafkaMessage) -> None:
         async def work() -> None:
             with metrics.batch_seconds.time():
                 await handle_clips_scored(
-                    event, repository=repository, runner=ffmpeg, publish=publish, options=options
+                    event, repository=repository, runner=ffmpeg, publish=context.publish, options=options
                 )
 
-        async def report(error: Exception) -> None:
-            message = (
-                f"Thumbnails failed unexpectedly ({type(error).__name__}); "
-                "the message was parked on the dead-letter topic. Retry the batch."
-            )
-            await publish(batch_failed(event, message))
-
-        await context.deliver(msg, event, work, on_unexpected=report)
+        await context.deliver(msg, event, work, stage=Stage.THUMBNAILS)
 
     subscriber = context.broker.subscriber(
         settings.topic(CLIPS_SCORED),

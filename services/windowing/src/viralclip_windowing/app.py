@@ -11,18 +11,17 @@ from viralclip_contracts import (
     WINDOWS_READY,
     BatchCreated,
     BatchFailed,
-    Event,
+    Stage,
     WindowsReady,
 )
 from viralclip_runtime import (
     WorkerContext,
     consumer_options,
-    publish_event,
     worker_app,
     worker_context,
 )
 
-from .handlers import batch_failed, handle_batch_created
+from .handlers import handle_batch_created
 from .repository import MongoWindowRepository
 from .settings import WindowingSettings
 
@@ -45,22 +44,11 @@ def build_worker(settings: WindowingSettings) -> WorkerContext:
         schema=BatchFailed,
     )
 
-    async def publish(event: Event) -> None:
-        topic = settings.topic(WINDOWS_READY if isinstance(event, WindowsReady) else BATCH_FAILED)
-        await publish_event(context.broker, topic, event)
-
     async def on_batch_created(event: BatchCreated, msg: KafkaMessage) -> None:
         async def work() -> None:
-            await handle_batch_created(event, repository=repository, publish=publish, rules=rules)
+            await handle_batch_created(event, repository=repository, publish=context.publish, rules=rules)
 
-        async def report(error: Exception) -> None:
-            message = (
-                f"Windowing failed unexpectedly ({type(error).__name__}); "
-                "the message was parked on the dead-letter topic. Retry the batch."
-            )
-            await publish(batch_failed(event, message))
-
-        await context.deliver(msg, event, work, on_unexpected=report)
+        await context.deliver(msg, event, work, stage=Stage.WINDOWING)
 
     subscriber = context.broker.subscriber(
         settings.topic(BATCH_CREATED),
