@@ -6,13 +6,15 @@ SecantusDB is GPL-2.0: it runs only as a separate process, as a development and 
 """
 
 import asyncio
+import contextlib
+import logging
 import os
 import shutil
 import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -59,9 +61,21 @@ def kafka_answers(bootstrap: str) -> bool:
         finally:
             await admin.close()
 
-    # A thread of its own, so the stack also starts from code that already runs an event loop.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # A thread of its own, so the stack also starts from code that already runs an event loop; and
+    # aiokafka's "Unable connect" errors kept quiet, since refusals are expected until the broker listens.
+    with _quiet("aiokafka"), ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, metadata()).result()
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def mongo_answers(uri: str) -> bool:
