@@ -11,9 +11,9 @@ from viralclip_contracts import (
     Video,
     WindowsReady,
 )
-from viralclip_runtime import derived_event_id
+from viralclip_runtime import InvalidVideoRecord, derived_event_id
 from viralclip_windowing.handlers import handle_batch_created
-from viralclip_windowing.repository import InvalidVideoRecord, WindowRepository
+from viralclip_windowing.repository import WindowRepository
 from viralclip_windowing.rules import DEFAULT_RULES
 from viralclip_windowing.windows import WindowPlan
 

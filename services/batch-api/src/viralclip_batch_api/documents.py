@@ -36,10 +36,6 @@ def video_public(doc: Document) -> VideoPublic:
     return VideoPublic.model_validate({**doc, "video_id": doc["_id"]})
 
 
-def video_from_document(doc: Document) -> Video:
-    return Video.model_validate({**doc, "video_id": doc["_id"]})
-
-
 def outbox_entry(topic: str, event: Event, created_at: datetime) -> Document:
     """A pending event in a batch's outbox; the relay sets `sent_at` once it is published."""
     return {

@@ -8,6 +8,7 @@ from .mongo import Document, connect_mongo, database, redact_uri
 from .observability import current_trace_headers, trace_context
 from .retry import TRANSIENT_ERRORS, RetriesExhausted, RetryPolicy
 from .settings import ServiceSettings, env_alias
+from .videos import InvalidVideoRecord, load_video
 from .worker import WorkerContext, readiness, run_worker, worker_app, worker_context
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "DeadLetters",
     "Document",
     "Inbox",
+    "InvalidVideoRecord",
     "PoisonMessage",
     "RetriesExhausted",
     "RetryPolicy",
@@ -31,6 +33,7 @@ __all__ = [
     "env_alias",
     "event_context",
     "is_stale_job",
+    "load_video",
     "make_broker",
     "next_event",
     "publish_event",

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viralclip_contracts import BatchFailed, ClipsScored, Event, Stage, ThumbnailsDone, Video
-from viralclip_runtime import next_event
+from viralclip_runtime import InvalidVideoRecord, next_event
 
 from .ffmpeg import FfmpegError, FfmpegRunner, ProbeError, probe_media
 from .frames import existing_thumbnail
 from .paths import MediaPathError, resolve_media_path
-from .repository import InvalidVideoRecord, ThumbnailRepository
+from .repository import ThumbnailRepository
 from .thumbnails import (
     PlannedThumbnail,
     ThumbnailOutcome,
@@ -120,7 +120,7 @@ async def _video_source(
     try:
         video = await repository.load_video(event.video_id)
     except InvalidVideoRecord as error:
-        raise BatchCannotContinue(f"Thumbnails failed: {error}.") from None
+        raise BatchCannotContinue(f"Thumbnails failed: {error}") from None
     if video is None:
         raise BatchCannotContinue(
             f"Thumbnails failed: video {event.video_id} is not registered. "

@@ -7,20 +7,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_contracts import Event, Video
-from viralclip_runtime import is_stale_job
+from viralclip_runtime import is_stale_job, load_video
 
 from .thumbnails import ThumbnailOutcome
 
 logger = logging.getLogger(__name__)
-
-
-class InvalidVideoRecord(ValueError):
-    """The registered video document does not have the fields of a Video."""
 
 
 class ThumbnailRepository(ABC):
@@ -49,14 +44,7 @@ class MongoThumbnailRepository(ThumbnailRepository):
         return await is_stale_job(self._db, event)
 
     async def load_video(self, video_id: str) -> Video | None:
-        document = await self._db["videos"].find_one({"_id": video_id})
-        if document is None:
-            return None
-        try:
-            return Video.model_validate({**document, "video_id": document["_id"]})
-        except ValidationError as error:
-            fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
-            raise InvalidVideoRecord(f"video {video_id} is registered with invalid {fields}") from None
+        return await load_video(self._db, video_id)
 
     async def record_thumbnails(self, batch_id: str, outcomes: Sequence[ThumbnailOutcome]) -> None:
         if not outcomes:

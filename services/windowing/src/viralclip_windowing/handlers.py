@@ -11,10 +11,10 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from viralclip_contracts import BatchCreated, BatchFailed, Event, Stage, WindowsReady
-from viralclip_runtime import next_event
+from viralclip_runtime import InvalidVideoRecord, next_event
 
 from .errors import WindowingError
-from .repository import InvalidVideoRecord, WindowRepository
+from .repository import WindowRepository
 from .rules import WindowingRules
 from .windows import Overlap, WindowPlan, plan_windows
 

@@ -6,19 +6,14 @@ from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ValidationError
 from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_contracts import BatchCreated, Event, Video
-from viralclip_runtime import is_stale_job
+from viralclip_runtime import is_stale_job, load_video
 
 from .windows import WindowPlan
 
 WINDOWS = "windows"
-
-
-class InvalidVideoRecord(ValueError):
-    """The registered video document does not have the fields of a Video."""
 
 
 class WindowRepository(ABC):
@@ -47,17 +42,7 @@ class MongoWindowRepository(WindowRepository):
         return await is_stale_job(self._db, event)
 
     async def load_video(self, video_id: str) -> Video | None:
-        document = await self._db["videos"].find_one({"_id": video_id})
-        if document is None:
-            return None
-        try:
-            return Video.model_validate({**document, "video_id": document["_id"]})
-        except ValidationError as error:
-            fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors()[:5])
-            raise InvalidVideoRecord(
-                f"Video {video_id} is registered with invalid fields ({fields}). "
-                "Register the video again, then retry the batch."
-            ) from None
+        return await load_video(self._db, video_id)
 
     async def store_windows(self, event: BatchCreated, plan: WindowPlan) -> None:
         await self._db[WINDOWS].update_one(
