@@ -34,6 +34,7 @@ from .values import (
     Video,
     VideoType,
     Window,
+    Word,
 )
 
 EVENT_BY_TOPIC: dict[str, type[Event]] = {
@@ -74,5 +75,6 @@ __all__ = [
     "VideoType",
     "Window",
     "WindowsReady",
+    "Word",
     "dead_letter_topic",
 ]

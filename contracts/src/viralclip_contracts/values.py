@@ -151,6 +151,21 @@ class ClipBatchConfig(_Value):
     )
 
 
+class Word(_Value):
+    """One spoken word with its time, as ASR writes it (or estimated when the transcript had none)."""
+
+    text: str = Field(description="The word as spoken, without surrounding spaces.", examples=["Moon?"])
+    start_sec: Seconds
+    end_sec: Seconds
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="The recogniser's probability, when it gave one."
+    )
+    estimated: bool = Field(
+        default=False,
+        description="True when the time was spread over the segment by rule, not measured by ASR.",
+    )
+
+
 class TranscriptSegment(_Value):
     """One timed piece of the transcript (usually a sentence or a subtitle cue)."""
 
@@ -158,6 +173,9 @@ class TranscriptSegment(_Value):
     end_sec: Seconds
     text: str = Field(examples=["Why the Moon? Because it is the closest place to learn."])
     speaker: str | None = Field(default=None, examples=["Samuel Lawrence"])
+    words: tuple[Word, ...] = Field(
+        default=(), description="The segment's words in order, with their times (absolute seconds)."
+    )
 
 
 class SceneSegment(_Value):
