@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from .values import Clip, ClipBatchConfig, Stage, Window
+from .values import Clip, ClipBatchConfig, RenderSettings, Seconds, Stage, Window
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -89,3 +89,46 @@ class BatchFailed(Event):
 
 
 PipelineEvent = BatchCreated | WindowsReady | ClipsScored | ThumbnailsDone | BatchFailed
+
+
+class ClipExportRequested(Event):
+    """A creator asked for one clip to be rendered as an MP4 with the given settings."""
+
+    event_type: Literal["clip.export_requested"] = "clip.export_requested"
+    export_id: str = Field(
+        description="Derived from the clip, its range and the settings.", examples=["e-5b2c90aa"]
+    )
+    clip_id: str = Field(examples=["c-3f9a0d1b"])
+    start_sec: Seconds = Field(description="The clip's start at the time of the request.")
+    end_sec: Seconds = Field(description="The clip's end at the time of the request.")
+    settings: RenderSettings
+
+
+class ClipExported(Event):
+    """The clip's MP4 is written and can be served."""
+
+    event_type: Literal["clip.exported"] = "clip.exported"
+    export_id: str = Field(examples=["e-5b2c90aa"])
+    clip_id: str = Field(examples=["c-3f9a0d1b"])
+    file_path: str = Field(
+        description="Relative to the media root.", examples=["exports/b-2c1e7f/e-5b2c90aa.mp4"]
+    )
+    size_bytes: int = Field(ge=0, examples=[8_421_337])
+    duration_sec: float = Field(gt=0, examples=[42.5])
+    width: int = Field(gt=0, examples=[1080])
+    height: int = Field(gt=0, examples=[1920])
+
+
+class ClipExportFailed(Event):
+    """The render gave up on the export."""
+
+    event_type: Literal["clip.export_failed"] = "clip.export_failed"
+    export_id: str = Field(examples=["e-5b2c90aa"])
+    clip_id: str = Field(examples=["c-3f9a0d1b"])
+    error_message: str = Field(
+        description="What failed and what to do, for the creator.",
+        examples=["Rendering failed: the source video ends at 31:02, before the clip's end; re-register it."],
+    )
+
+
+ExportEvent = ClipExportRequested | ClipExported | ClipExportFailed

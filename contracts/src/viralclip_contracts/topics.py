@@ -10,6 +10,12 @@ BATCH_FAILED: Final = "batch.failed"
 
 PIPELINE_TOPICS: Final = (BATCH_CREATED, WINDOWS_READY, CLIPS_SCORED, THUMBNAILS_DONE, BATCH_FAILED)
 
+CLIP_EXPORT_REQUESTED: Final = "clip.export_requested"
+CLIP_EXPORTED: Final = "clip.exported"
+CLIP_EXPORT_FAILED: Final = "clip.export_failed"
+
+EXPORT_TOPICS: Final = (CLIP_EXPORT_REQUESTED, CLIP_EXPORTED, CLIP_EXPORT_FAILED)
+
 
 def dead_letter_topic(topic: str) -> str:
     """The topic where messages of `topic` that cannot be parsed or validated are parked."""

@@ -115,6 +115,38 @@ class Stage(StrEnum):
     DONE = "done"
 
 
+class ReframeMode(StrEnum):
+    """How a rendered clip fills its aspect ratio."""
+
+    CENTER = "center"
+    FIT = "fit"
+    FACE = "face"
+
+
+class RenderResolution(StrEnum):
+    """Output size preset: full HD lines (e.g. 1080x1920 for 9:16) or a faster 720-line preview."""
+
+    HD_1080 = "1080"
+    HD_720 = "720"
+
+
+class ExportStatus(StrEnum):
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RenderSettings(_Value):
+    """How one clip is rendered; with the clip's range it determines the export (and its id)."""
+
+    aspect_ratio: AspectRatio = Field(examples=["9:16"])
+    reframe: ReframeMode = Field(examples=["face"])
+    captions: bool = Field(description="Burn word-by-word captions.", examples=[True])
+    resolution: RenderResolution = Field(default=RenderResolution.HD_1080, examples=["1080"])
+    loudness_normalize: bool = Field(default=False, description="EBU R128 loudness normalisation.")
+
+
 class ProcessingTimeframe(_Value):
     """The part of the video to look for clips in; an open end means 'to the end of the video'."""
 
