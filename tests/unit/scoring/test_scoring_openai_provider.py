@@ -1,5 +1,6 @@
 """The OpenAI provider through the real `openai` SDK against the local Responses double."""
 
+import json
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -56,15 +57,17 @@ def provider(client: AsyncOpenAI, sleep: RecordedSleep) -> OpenAIProvider:
     return OpenAIProvider(client, timeout_sec=5.0, retry=policy, secret=API_KEY, sleep=sleep)
 
 
-async def test_a_healthy_call_returns_clips_inside_the_window_with_usage(
+async def test_a_healthy_call_returns_the_answer_as_sent_with_usage(
     provider: OpenAIProvider, responses_double: ResponsesDouble
 ) -> None:
     answer = await provider.propose(call_for(0))
 
-    assert answer.answer.clips
-    assert all(
-        WINDOWS[0].start_sec <= c.start_sec < c.end_sec <= WINDOWS[0].end_sec for c in answer.answer.clips
-    )
+    sent = json.loads(json.loads(answer.raw_response)["output"][0]["content"][0]["text"])["clips"]
+    assert sent
+    assert [(c.start_sec, c.end_sec, c.title, c.viral_score) for c in answer.answer.clips] == [
+        (c["start_sec"], c["end_sec"], c["title"], c["viral_score"]) for c in sent
+    ]
+    assert [c.grades.hook for c in answer.answer.clips] == [c["grades"]["hook"] for c in sent]
     assert answer.model == DEFAULT_MODEL
     assert answer.usage is not None
     assert answer.usage.total_tokens > 0

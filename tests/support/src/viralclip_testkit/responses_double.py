@@ -81,6 +81,9 @@ class RecordedCall(BaseModel):
     window_ids: list[str]
     schema_name: str | None
     kind: Kind
+    authorization: str = Field(default="", description="The Authorization header the call carried.")
+    received_at: float = Field(default=0.0, description="time.monotonic() when the call arrived.")
+    answered_at: float | None = Field(default=None, description="time.monotonic() when it was answered.")
 
 
 class _State:
@@ -111,20 +114,31 @@ class _State:
                     return self.script.by_window[window_id]
             return self.script.queue.pop(0) if self.script.queue else self.script.default
 
-    def record(self, body: dict[str, Any], window_ids: list[str], kind: Kind) -> None:
+    def record(self, body: dict[str, Any], window_ids: list[str], kind: Kind, authorization: str) -> int:
+        """Record an arriving call; returns its number (1-based)."""
         text_format = (body.get("text") or {}).get("format") or {}
         with self.lock:
+            number = len(self.calls) + 1
             self.calls.append(
                 RecordedCall(
-                    number=len(self.calls) + 1,
+                    number=number,
                     model=str(body.get("model", "")),
                     instructions=str(body.get("instructions") or ""),
                     input=_input_text(body.get("input")),
                     window_ids=window_ids,
                     schema_name=text_format.get("name"),
                     kind=kind,
+                    authorization=authorization,
+                    received_at=time.monotonic(),
                 )
             )
+            return number
+
+    def answered(self, number: int) -> None:
+        with self.lock:
+            for index, call in enumerate(self.calls):
+                if call.number == number:
+                    self.calls[index] = call.model_copy(update={"answered_at": time.monotonic()})
 
 
 def create_app(state: _State) -> FastAPI:
@@ -145,9 +159,12 @@ def create_app(state: _State) -> FastAPI:
         prompt_input = _input_text(body.get("input"))
         window_ids = [window.window_id for window in parse_windows(prompt_input)]
         behaviour = state.take(window_ids)
-        state.record(body, window_ids, behaviour.kind)
+        number = state.record(body, window_ids, behaviour.kind, request.headers.get("authorization", ""))
         await asyncio.sleep(behaviour.latency_sec)
-        return await _answer(behaviour, str(body.get("model", "")), prompt_input, state)
+        try:
+            return await _answer(behaviour, str(body.get("model", "")), prompt_input, state)
+        finally:
+            state.answered(number)
 
     @app.post("/_control")
     async def control(script: Script, reset_calls: bool = False) -> dict[str, int]:
