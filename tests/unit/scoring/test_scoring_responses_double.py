@@ -3,7 +3,6 @@
 import asyncio
 import socket
 import sys
-import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -92,7 +91,8 @@ async def test_latency_delays_each_answer(client: AsyncOpenAI, responses_double:
     await asyncio.gather(ask(client, prompt_input()), ask(client, prompt_input()))
 
     first, second = responses_double.calls
-    assert first.answered_at is not None and second.answered_at is not None
+    assert first.answered_at is not None
+    assert second.answered_at is not None
     assert first.answered_at - first.received_at >= 0.4
     assert second.answered_at - second.received_at >= 0.4
     assert second.received_at < first.answered_at, "the second call was taken while the first waited"
