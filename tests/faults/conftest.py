@@ -32,7 +32,7 @@ FIGURE_PREFIX = "figure:"
 
 @pytest.fixture(scope="package")
 def responses_double() -> Iterator[ResponsesDouble]:
-    with ResponsesDouble() as double:
+    with ResponsesDouble(vary_answers=True) as double:  # a window scored twice shows in the clips
         yield double
 
 

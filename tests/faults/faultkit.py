@@ -11,21 +11,22 @@ import json
 import os
 import signal
 import stat
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
 from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_contracts import BATCH_CREATED, CLIPS_SCORED, PIPELINE_TOPICS, WINDOWS_READY
 from viralclip_localstack.processes import ChildProcess
+from viralclip_testkit.kafka_probe import partitions_of
 from viralclip_testkit.media import ffmpeg_executable
+from viralclip_testkit.responses_double import RecordedCall
 from viralclip_testkit.system import RunningSystem
 from viralclip_testkit.waiting import eventually
 
@@ -48,15 +49,6 @@ PIPELINE_COLLECTIONS = ("clip_batches", "jobs", "windows", "clips", "clip_llm_co
 # --- Kafka ---------------------------------------------------------------------------------------
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topics: Iterable[str]) -> list[TopicPartition]:
-    await consumer.topics()  # refreshes the metadata that partitions_for_topic reads
-    return [
-        TopicPartition(topic, partition)
-        for topic in topics
-        for partition in sorted(consumer.partitions_for_topic(topic) or ())
-    ]
-
-
 async def uncommitted(bootstrap: str) -> dict[str, int]:
     """Per consumer group: records of its topics it has not committed (acknowledged) yet."""
     behind: dict[str, int] = {}
@@ -65,7 +57,7 @@ async def uncommitted(bootstrap: str) -> dict[str, int]:
         consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
         await consumer.start()
         try:
-            partitions = await _partitions(consumer, topics)
+            partitions = await partitions_of(consumer, topics)
             ends = await consumer.end_offsets(partitions)
             committed = [await consumer.committed(tp) or 0 for tp in partitions]
             behind[group] = sum(max(0, ends[tp] - c) for tp, c in zip(partitions, committed, strict=True))
@@ -81,27 +73,6 @@ async def wait_until_consumed(bootstrap: str, *, timeout: float = 60.0) -> None:
         return not any((await uncommitted(bootstrap)).values())
 
     await eventually(all_committed, timeout=timeout, interval=0.2, what="every group to commit everything")
-
-
-async def read_all(bootstrap: str, topics: Sequence[str]) -> list[Record]:
-    """Every record now on `topics`, from offset 0 of each partition (no consumer group)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=20)
-    await consumer.start()
-    try:
-        partitions = await _partitions(consumer, topics)
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        records: list[Record] = []
-        deadline = time.monotonic() + 30
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"could not read {topics} to their end within 30 s")
-            for batch in (await consumer.getmany(timeout_ms=200)).values():
-                records.extend(r for r in batch if r.offset < ends[TopicPartition(r.topic, r.partition)])
-        return records
-    finally:
-        await consumer.stop()
 
 
 async def republish(bootstrap: str, records: Iterable[Record]) -> int:
@@ -161,13 +132,20 @@ async def pipeline_state(db: AsyncDatabase[Document]) -> dict[str, list[Document
 # --- logs, readiness, processes -------------------------------------------------------------------
 
 
-def log_count(system: RunningSystem, service: str, message: str) -> int:
-    """How many of the service's JSON log lines carry exactly `message`."""
-    count = 0
+def log_records(system: RunningSystem, service: str, message: str) -> list[dict[str, Any]]:
+    """The service's JSON log records whose message is exactly `message`, in order."""
+    records: list[dict[str, Any]] = []
     for line in system.log(service).splitlines():
         with contextlib.suppress(ValueError):
-            count += json.loads(line).get("message") == message
-    return count
+            record = json.loads(line)
+            if isinstance(record, dict) and record.get("message") == message:
+                records.append(record)
+    return records
+
+
+def log_count(system: RunningSystem, service: str, message: str) -> int:
+    """How many of the service's JSON log lines carry exactly `message`."""
+    return len(log_records(system, service, message))
 
 
 def log_counts(system: RunningSystem, message: str, services: Sequence[str] = SERVICES) -> dict[str, int]:
@@ -228,8 +206,32 @@ async def in_thread(function: Any, *args: Any) -> Any:
     return await asyncio.to_thread(function, *args)
 
 
-def duplicate_clips(clips: Sequence[Document]) -> int:
-    """Clips beyond the first with the same id, or with the same batch and time range."""
-    ids = Counter(clip["clip_id"] for clip in clips)
-    ranges = Counter((c["clip_batch_id"], c["start_time_sec"], c["end_time_sec"]) for c in clips)
-    return sum(n - 1 for n in ids.values()) + sum(n - 1 for n in ranges.values())
+def near_duplicate_clips(clips: Sequence[Document]) -> int:
+    """Pairs of clips of one batch that overlap by more than half of the shorter one. A clip's id
+    derives from its batch and range, so exact copies cannot exist; a window scored twice (with the
+    double's `vary_answers`) shows up as such a pair instead."""
+    pairs = 0
+    for index, first in enumerate(clips):
+        for second in clips[index + 1 :]:
+            if first["clip_batch_id"] != second["clip_batch_id"]:
+                continue
+            overlap = min(first["end_time_sec"], second["end_time_sec"]) - max(
+                first["start_time_sec"], second["start_time_sec"]
+            )
+            shorter = min(first["duration_sec"], second["duration_sec"])
+            pairs += overlap > 0.5 * shorter
+    return pairs
+
+
+def crowded_windows(clips: Sequence[Document]) -> int:
+    """Windows of a batch with more than one clip: the double answers one clip per window, so a
+    second one means the window's answer was stored twice."""
+    assert all(clip.get("window_id") for clip in clips), "clips name no window: the count would be empty"
+    per_window = Counter((clip["clip_batch_id"], clip["window_id"]) for clip in clips)
+    return sum(1 for n in per_window.values() if n > 1)
+
+
+def calls_in_flight(calls: Sequence[RecordedCall], at: float) -> int:
+    """LLM calls the double had received by monotonic time `at`; with the exchanges stored by then
+    subtracted, the calls whose answers a fault at `at` could lose."""
+    return sum(1 for call in calls if call.received_at <= at)

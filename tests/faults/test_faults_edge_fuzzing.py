@@ -58,8 +58,9 @@ def test_fuzzing_the_rest_api_finds_no_5xx_and_no_undocumented_answer(
                 suppress_health_check=list(HealthCheck),
             )
             def answer_as_documented(case: Case[Any]) -> None:
-                response = case.call_and_validate(checks=CHECKS, timeout=15)
-                statuses[response.status_code] += 1
+                response = case.call(timeout=15)
+                statuses[response.status_code] += 1  # counted before the checks can stop the example
+                case.validate_response(response, checks=CHECKS)
 
             try:
                 answer_as_documented()
@@ -69,10 +70,11 @@ def test_fuzzing_the_rest_api_finds_no_5xx_and_no_undocumented_answer(
                 failures[f"{mode.value} {operation.label}"] = str(error)[:1500]
     elapsed = time.monotonic() - started
 
+    server_errors = sum(n for code, n in statuses.items() if code >= 500)
     assert not failures, "\n\n".join(f"{label}:\n{detail}" for label, detail in failures.items())
-    assert not [code for code in statuses if code >= 500]
+    assert server_errors == 0
     figure("operations fuzzed", len(operations))
     figure("requests sent", sum(statuses.values()))
     figure("answers by status", dict(sorted(statuses.items())))
-    figure("5xx answers", 0)
+    figure("5xx answers", server_errors)
     figure("fuzzing took (s)", elapsed)

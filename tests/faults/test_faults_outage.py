@@ -18,11 +18,25 @@ from viralclip_testkit.system import RunningSystem
 from viralclip_testkit.waiting import eventually
 
 from .conftest import BATCH_CONFIG
-from .faultkit import SERVICES, duplicate_clips, in_thread, log_counts, readiness
+from .faultkit import (
+    SERVICES,
+    crowded_windows,
+    in_thread,
+    log_records,
+    near_duplicate_clips,
+    readiness,
+)
 
 pytestmark = pytest.mark.faults
 
 OUTAGE_SEC = 10.0
+RETRY_MAX_ATTEMPTS = 8  # the services' default VIRALCLIP_RETRY_MAX_ATTEMPTS, which the fault system keeps
+RETRIED = "transient fault, retrying"
+
+
+def retries_since(system: RunningSystem, seen: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+    """Each service's retry log records after the first `seen[service]`."""
+    return {s: log_records(system, s, RETRIED)[seen.get(s, 0) :] for s in SERVICES}
 
 
 async def readiness_of_all(system: RunningSystem) -> dict[str, int]:
@@ -50,10 +64,9 @@ async def test_a_database_outage_mid_batch_is_reported_and_the_batch_completes(
     responses_double: ResponsesDouble,
     figure: Callable[[str, object], None],
 ) -> None:
-    responses_double.script(Script(default=Behaviour(latency_sec=0.5)))
+    responses_double.script(Script(default=Behaviour(latency_sec=0.5)), reset_calls=True)
     video = await new_video()
-    calls_before = responses_double.call_count
-    retries_before = log_counts(system, "transient fault, retrying")
+    retries_before = {s: len(records) for s, records in retries_since(system, {}).items()}
     batch_id = (await api.create_batch(video.video_id, **BATCH_CONFIG))["batch_id"]
 
     async def scoring_started() -> bool:
@@ -92,13 +105,22 @@ async def test_a_database_outage_mid_batch_is_reported_and_the_batch_completes(
     assert final["windows_failed"] == 0
     clips = await api.clips(batch_id)
     assert len(clips) == final["clips_total"] > 0
-    assert duplicate_clips(clips) == 0
+    assert near_duplicate_clips(clips) == 0
+    assert crowded_windows(clips) == 0
     assert all(clip["thumbnail_path"] for clip in clips)
-    retries = log_counts(system, "transient fault, retrying")
+    answered_before_stop = sum(
+        1 for call in responses_double.calls if call.answered_at is not None and call.answered_at < stopped_at
+    )
+    assert answered_before_stop < final["windows_total"], "the batch was scored before the outage began"
+    retries = retries_since(system, retries_before)
+    assert sum(map(len, retries.values())) > 0, "the outage interrupted no work in flight"
+    attempts = [record["attempt"] for records in retries.values() for record in records]
+    assert max(attempts) < RETRY_MAX_ATTEMPTS, "a fault was retried beyond the retry policy"
     figure("database stopped for (s)", outage_sec)
     figure("outage seen on every /readyz after (s)", detected_sec)
     figure("every /readyz 200 again after restart (s)", ready_again_sec)
     figure("batch ready after restart (s)", completed_sec)
-    figure("transient faults retried", {s: retries[s] - retries_before[s] for s in SERVICES})
-    figure("LLM calls repeated", responses_double.call_count - calls_before - final["windows_total"])
-    figure("duplicate clips", duplicate_clips(clips))
+    figure("windows scored before the outage", f"{answered_before_stop} of {final['windows_total']}")
+    figure("transient faults retried", {s: len(records) for s, records in retries.items()})
+    figure("LLM calls repeated", responses_double.call_count - final["windows_total"])
+    figure("near-duplicate clips", near_duplicate_clips(clips))

@@ -28,11 +28,12 @@ from viralclip_runtime.deadletter import (
     SOURCE_PARTITION_HEADER,
     SOURCE_TOPIC_HEADER,
 )
+from viralclip_testkit.kafka_probe import read_all
 from viralclip_testkit.system import RunningSystem
 from viralclip_testkit.waiting import eventually
 
 from .conftest import BATCH_CONFIG
-from .faultkit import GROUP_TOPICS, SERVICES, Record, publish_located, read_all
+from .faultkit import GROUP_TOPICS, SERVICES, Record, publish_located
 
 pytestmark = pytest.mark.faults
 
@@ -112,9 +113,13 @@ async def test_poison_on_every_consumed_topic_is_dead_lettered_and_the_next_batc
     batch = await api.create_batch(video.video_id, **BATCH_CONFIG)
     final = await api.wait_until_done(batch["batch_id"], timeout=60)
     assert final["status"] == "ready", final.get("error_message")
-    assert {service: system.fleet.children[service].pid for service in SERVICES} == pids
-    assert all(system.fleet.children[service].alive() for service in SERVICES)
+    replaced_or_dead = [
+        service
+        for service in SERVICES
+        if system.fleet.children[service].pid != pids[service] or not system.fleet.children[service].alive()
+    ]
+    assert replaced_or_dead == []
     figure("poison messages published", len(sent))
     figure("dead letters (one per consuming group)", sum(len(r) for r in parked.values()))
     figure("all parked after (s)", parked_sec)
-    figure("consumers restarted or stopped", 0)
+    figure("consumers restarted or stopped", len(replaced_or_dead))

@@ -1,6 +1,7 @@
 """The scoring worker over the real Kafka and MongoDB protocols: windows.ready → clips.scored."""
 
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from viralclip_contracts import (
     BatchFailed,
     Clip,
     ClipBatchConfig,
+    ClipLengthPreset,
     ClipsScored,
     Grade,
     ScoringStrategy,
@@ -28,6 +30,7 @@ from viralclip_scoring.openai_provider import OpenAIProvider, make_openai_client
 from viralclip_scoring.providers import ClipProvider, HeuristicProvider
 from viralclip_scoring.retries import RetryPolicy
 from viralclip_scoring.settings import ScoringSettings
+from viralclip_testkit.clip_contract import contract_violations
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.responses_double import Behaviour, ResponsesDouble, Script
 from viralclip_testkit.responses_sample import sample_windows
@@ -250,3 +253,38 @@ async def test_the_offline_scorer_turns_the_sample_podcast_into_at_least_five_sa
         assert doc["title"]
         assert 3 <= len(doc["hashtags"]) <= 5
     assert len({doc["viral_score"] for doc in stored}) > 1
+
+
+async def test_a_careless_llm_answer_is_repaired_into_clips_that_keep_the_contract(
+    llm_service: Service, double: ResponsesDouble
+) -> None:
+    double.script(Script(default=Behaviour(kind="messy")))
+    preset = ClipLengthPreset.FROM_30_TO_60S
+    timeframe = (WINDOWS[0].start_sec + 5.0, WINDOWS[-1].end_sec - 5.0)
+    event = await llm_service.register(
+        clip_length_preset=preset.value,
+        processing_timeframe={"start_sec": timeframe[0], "end_sec": timeframe[1]},
+    )
+
+    await publish_event(llm_service.bootstrap, llm_service.topic(WINDOWS_READY), event)
+    (scored,) = await llm_service.probe.wait_for(llm_service.topic(CLIPS_SCORED), batch_id=event.batch_id)
+
+    assert double.call_count == len(WINDOWS)
+    assert {call.kind for call in double.calls} == {"messy"}
+    proposed = sum(
+        len(json.loads(_answer_text(c["raw_response"]))["clips"]) for c in await _contexts(llm_service, event)
+    )
+    assert scored.clips
+    assert len(scored.clips) < proposed, "every careless clip survived repair"
+    transcript = [segment for window in WINDOWS for segment in window.transcript]
+    clips = [clip.model_dump(mode="json") for clip in scored.clips]
+    assert contract_violations(clips, transcript, preset=preset, timeframe=timeframe) == []
+    assert scored.windows_failed == 0
+
+
+async def _contexts(service: Service, event: WindowsReady) -> list[Document]:
+    return await service.db["clip_llm_contexts"].find({"batch_id": event.batch_id}).to_list(None)
+
+
+def _answer_text(raw_response: str) -> str:
+    return str(json.loads(raw_response)["output"][0]["content"][0]["text"])

@@ -2,12 +2,13 @@
 
 import asyncio
 import contextlib
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from viralclip_contracts import EVENT_BY_TOPIC, Event
@@ -105,3 +106,33 @@ async def publish_raw(bootstrap: str, topic: str, value: bytes, *, key: str) -> 
 async def publish_event(bootstrap: str, topic: str, event: Event) -> None:
     """Publish a contract event keyed by its batch id, as a producing service would."""
     await publish_raw(bootstrap, topic, event.model_dump_json().encode(), key=event.batch_id)
+
+
+async def partitions_of(consumer: AIOKafkaConsumer, topics: Iterable[str]) -> list[TopicPartition]:
+    await consumer.topics()  # refreshes the metadata that partitions_for_topic reads
+    return [
+        TopicPartition(topic, partition)
+        for topic in topics
+        for partition in sorted(consumer.partitions_for_topic(topic) or ())
+    ]
+
+
+async def read_all(bootstrap: str, topics: Sequence[str]) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record now on `topics`, from offset 0 of each partition (no consumer group)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=20)
+    await consumer.start()
+    try:
+        partitions = await partitions_of(consumer, topics)
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        deadline = time.monotonic() + 30
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"could not read {topics} to their end within 30 s")
+            for batch in (await consumer.getmany(timeout_ms=200)).values():
+                records.extend(r for r in batch if r.offset < ends[TopicPartition(r.topic, r.partition)])
+        return records
+    finally:
+        await consumer.stop()

@@ -10,10 +10,11 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-AnswerShape = Literal["ok", "out_of_range", "outside_window", "empty"]
+AnswerShape = Literal["ok", "out_of_range", "outside_window", "empty", "messy"]
 
 _WINDOW = re.compile(r"^### Window (\S+): ([\d.]+)s – ([\d.]+)s\s*$")
 _LINE = re.compile(r"^\[([\d.]+) – ([\d.]+)\] (.*)$")
@@ -63,15 +64,20 @@ def target_duration(prompt_input: str) -> tuple[float, float]:
     return (float(found[1]), float(found[2])) if found else (30.0, 60.0)
 
 
-def answer_text(prompt_input: str, shape: AnswerShape) -> str:
-    """The structured-output JSON text answering `prompt_input`."""
+def answer_text(
+    prompt_input: str, shape: AnswerShape, shift: Callable[[PromptWindow], int] | None = None
+) -> str:
+    """The structured-output JSON text answering `prompt_input`; `shift` says how many lines later
+    than the window's first each window's clip starts (0 when not given)."""
     if shape == "empty":
         return json.dumps({"clips": []})
     low, high = target_duration(prompt_input)
+    windows = [window for window in parse_windows(prompt_input)[:MAX_CLIPS] if window.lines]
+    if shape == "messy":
+        return json.dumps({"clips": [c for i, w in enumerate(windows) for c in _messy(w, low, high, i)]})
     clips = [
-        _clip(window, low, high, index, shape)
-        for index, window in enumerate(parse_windows(prompt_input)[:MAX_CLIPS])
-        if window.lines
+        _clip(window, low, high, index, shape, shift(window) if shift else 0)
+        for index, window in enumerate(windows)
     ]
     return json.dumps({"clips": clips})
 
@@ -122,10 +128,13 @@ def response_body(
     }
 
 
-def _clip(window: PromptWindow, low: float, high: float, index: int, shape: AnswerShape) -> dict[str, Any]:
+def _clip(
+    window: PromptWindow, low: float, high: float, index: int, shape: AnswerShape, shift: int = 0
+) -> dict[str, Any]:
     target = (low + high) / 2  # aim at the middle, so rounding never pushes a clip out of the range
-    chosen = [window.lines[0]]
-    for line in window.lines[1:]:
+    first = shift % max(1, (len(window.lines) + 1) // 2)
+    chosen = [window.lines[first]]
+    for line in window.lines[first + 1 :]:
         if chosen[-1].end - chosen[0].start >= target or line.end - chosen[0].start > high:
             break
         chosen.append(line)
@@ -153,3 +162,50 @@ def _clip(window: PromptWindow, low: float, high: float, index: int, shape: Answ
         "hook": opening[:150],
         "hashtags": ["#clip", "#viral", "#shorts"],
     }
+
+
+def _messy(window: PromptWindow, low: float, high: float, index: int) -> list[dict[str, Any]]:
+    """What a careless model answers for one window: every defect the product's repair must handle.
+
+    Off-grid times, a range reaching past the window, one far outside it, one too long and one too
+    short, two that overlap, scores outside 0–10, grades in odd spellings or invalid, blank titles.
+    """
+    base = _clip(window, low, high, index, "ok")
+    first, last = window.lines[0].start, window.lines[-1].end
+    span = base["end_sec"] - base["start_sec"]
+    odd_grades = ("a", "b−", "A-", "c+")
+    variants: list[dict[str, Any]] = [
+        {  # off the transcript grid, spilling past the window's start, score too high
+            "start_sec": round(max(0.0, first - 1.7), 2),
+            "end_sec": round(base["end_sec"] + 0.63, 2),
+            "viral_score": 13.0 + index,
+            "title": f"  {base['title']}  ",
+            "grades": {
+                key: odd_grades[(index + n) % len(odd_grades)] for n, key in enumerate(base["grades"])
+            },
+        },
+        {  # nearly the same moment again, a hair later: a duplicate by overlap
+            "start_sec": round(base["start_sec"] + 0.9, 2),
+            "end_sec": round(base["end_sec"] + 0.4, 2),
+            "viral_score": -2.5,
+            "title": base["title"] + " (again)",
+        },
+        {  # far outside the window
+            "start_sec": round(last + 500.0, 2),
+            "end_sec": round(last + 500.0 + span, 2),
+        },
+        {  # much too long: the whole window and three times the longest clip
+            "start_sec": first,
+            "end_sec": round(first + 3 * high, 2),
+            "title": "A very long stretch",
+        },
+        {  # much too short
+            "start_sec": round(first + 0.2, 2),
+            "end_sec": round(first + max(1.0, low / 4), 2),
+        },
+        {  # blank title and an invalid grade
+            "title": "   ",
+            "grades": {**base["grades"], "value": "E"},
+        },
+    ]
+    return [{**base, **variant} for variant in variants]

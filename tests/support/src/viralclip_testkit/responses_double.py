@@ -20,6 +20,7 @@ import json
 import socket
 import threading
 import time
+from collections import Counter
 from types import TracebackType
 from typing import Any, Literal
 
@@ -28,7 +29,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from .responses_answers import AnswerShape, answer_text, parse_windows, response_body
+from .responses_answers import AnswerShape, PromptWindow, answer_text, parse_windows, response_body
 
 Kind = Literal[
     "ok",
@@ -41,6 +42,7 @@ Kind = Literal[
     "out_of_range",
     "outside_window",
     "empty",
+    "messy",
 ]
 
 
@@ -48,6 +50,7 @@ _SHAPES: dict[str, AnswerShape] = {
     "out_of_range": "out_of_range",
     "outside_window": "outside_window",
     "empty": "empty",
+    "messy": "messy",
 }
 
 
@@ -58,6 +61,11 @@ class Behaviour(BaseModel):
     latency_sec: float = Field(default=0.0, ge=0, description="Delay before answering.")
     retry_after_sec: float | None = Field(default=1.0, description="Retry-After of a rate_limit.")
     status_code: int = Field(default=500, description="Status of a server_error.")
+    echo_authorization: bool = Field(
+        default=False,
+        description="Quote the request's Authorization header in an error body, as careless servers "
+        "(and OpenAI's own 401) do, so tests can prove the key never leaks further.",
+    )
     hang_sec: float = Field(default=120.0, description="How long a hang lasts before answering.")
     refusal: str = "I'm sorry, but I can't help with that request."
 
@@ -87,9 +95,11 @@ class RecordedCall(BaseModel):
 
 
 class _State:
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, *, vary_answers: bool = False) -> None:
         self.lock = threading.Lock()
         self.script = script
+        self.vary_answers = vary_answers
+        self.answers_per_window: Counter[tuple[str, float, float]] = Counter()
         self.calls: list[RecordedCall] = []
         self.released: asyncio.Event | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -134,6 +144,17 @@ class _State:
             )
             return number
 
+    def shift(self, window: PromptWindow) -> int:
+        """With `vary_answers`, how often this window was answered before (its clip starts that many
+        lines later, so a window scored twice yields two different clips)."""
+        if not self.vary_answers:
+            return 0
+        key = (window.window_id, window.start, window.end)
+        with self.lock:
+            earlier = self.answers_per_window[key]
+            self.answers_per_window[key] += 1
+        return earlier
+
     def answered(self, number: int) -> None:
         with self.lock:
             for index, call in enumerate(self.calls):
@@ -162,7 +183,10 @@ def create_app(state: _State) -> FastAPI:
         number = state.record(body, window_ids, behaviour.kind, request.headers.get("authorization", ""))
         await asyncio.sleep(behaviour.latency_sec)
         try:
-            return await _answer(behaviour, str(body.get("model", "")), prompt_input, state)
+            answer = await _answer(behaviour, str(body.get("model", "")), prompt_input, state)
+            if behaviour.echo_authorization and answer.status_code >= 400:
+                return _echoing(answer, request.headers.get("authorization", ""))
+            return answer
         finally:
             state.answered(number)
 
@@ -210,13 +234,20 @@ async def _answer(behaviour: Behaviour, model: str, prompt_input: str, state: _S
         reason = "max_output_tokens" if kind == "truncated" else None
         body = response_body(model=model, prompt_input=prompt_input, text=text, incomplete_reason=reason)
         return JSONResponse(body)
-    text = answer_text(prompt_input, _SHAPES.get(kind, "ok"))
+    text = answer_text(prompt_input, _SHAPES.get(kind, "ok"), state.shift)
     return JSONResponse(response_body(model=model, prompt_input=prompt_input, text=text))
 
 
 def _error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
     error = {"message": message, "type": code, "param": None, "code": code}
     return JSONResponse({"error": error}, status_code=status, headers=headers)
+
+
+def _echoing(answer: Response, authorization: str) -> JSONResponse:
+    error = json.loads(bytes(answer.body))["error"]
+    error["message"] = f"{error['message']} (request had Authorization: {authorization})"
+    headers = {k: v for k, v in answer.headers.items() if k.startswith("retry-after")}
+    return JSONResponse({"error": error}, status_code=answer.status_code, headers=headers)
 
 
 def _input_text(value: object) -> str:
@@ -228,8 +259,17 @@ def _input_text(value: object) -> str:
 class ResponsesDouble:
     """The double in a background thread on 127.0.0.1 and a free port; a context manager."""
 
-    def __init__(self, script: Script | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._state = _State(script or Script())
+    def __init__(
+        self,
+        script: Script | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        vary_answers: bool = False,
+    ) -> None:
+        """`vary_answers`: a window answered again gets a different clip (see `_State.shift`), so a
+        product that scores a window twice shows it in its clips."""
+        self._state = _State(script or Script(), vary_answers=vary_answers)
         self._host = host
         self._port = port
         self._server: uvicorn.Server | None = None
