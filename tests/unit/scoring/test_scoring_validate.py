@@ -1,9 +1,11 @@
 """Validation and repair of proposed clips: snapping, bounds, clamping, de-duplication, ranking."""
 
 import math
+from collections import Counter
+from collections.abc import Callable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings, target
 from hypothesis import strategies as st
 
 from viralclip_contracts import Grade, TranscriptSegment, Window
@@ -210,39 +212,91 @@ def test_ranked_clips_have_deterministic_ids_and_ranks_by_score() -> None:
     assert all(clip.status == "candidate" for clip in clips)
 
 
-grade_text = st.sampled_from([g.value for g in Grade] + ["a", "b−", "E", "", "A++"])
-special = st.sampled_from([math.nan, math.inf, -math.inf])
-clip_starts = st.floats(min_value=80, max_value=220) | special
-clip_lengths = st.floats(min_value=-10, max_value=100) | special
+forgivable_grades = st.sampled_from([g.value for g in Grade] + ["a", "b−", "c+", " B "])
+invalid_grades = st.sampled_from(["E", "", "A++", "G", "10"])
+MOSTLY_REPAIRED = 0.8
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    start=clip_starts,
-    length=clip_lengths,
-    score=st.floats(allow_nan=True, allow_infinity=True),
-    hook=grade_text,
-    timeframe_start=st.floats(min_value=0, max_value=150),
-)
-def test_every_repaired_clip_satisfies_the_contract(
-    start: float, length: float, score: float, hook: str, timeframe_start: float
-) -> None:
-    end = start + length
+@st.composite
+def repairable_proposals(draw: st.DrawFn) -> tuple[LlmClip, ClipLimits]:
+    """A clip a careless model might propose that repair can still save: off-grid times a little
+    outside the window, a duration off the preset by up to a fifth, a score outside 0-10, odd grades."""
+    timeframe_start = draw(st.floats(min_value=0, max_value=WINDOW.start_sec + 30))
+    earliest = max(WINDOW.start_sec, timeframe_start) - 2.5
+    start = draw(st.floats(min_value=earliest, max_value=WINDOW.end_sec - 60))
+    length = draw(st.floats(min_value=27, max_value=75))
+    end = min(start + length, WINDOW.end_sec + 2.5)
+    grades = LlmGrades(hook=draw(forgivable_grades), flow="B", value=draw(forgivable_grades), trend="C+")
+    score = draw(st.floats(min_value=-5, max_value=15))
     limits = ClipLimits(timeframe=(timeframe_start, 10_000.0), duration_bounds=(30.0, 60.0))
-    grades = LlmGrades(hook=hook, flow="B", value="A", trend="C+")
-    try:
-        clip = repair_clip(proposed(start, end, viral_score=score, grades=grades), [WINDOW], limits)
-    except Rejected:
-        return
-    starts, ends = boundaries(WINDOW)
-    assert clip.start_sec in starts
-    assert clip.end_sec in ends
-    assert WINDOW.start_sec <= clip.start_sec < clip.end_sec <= WINDOW.end_sec
-    assert clip.start_sec >= timeframe_start - 0.01
-    assert 30.0 * 0.8 <= clip.duration_sec <= 60.0 * 1.2
-    assert 0.0 <= clip.viral_score <= 10.0
-    assert round(clip.viral_score, 1) == clip.viral_score
-    assert all(isinstance(grade, Grade) for grade in clip.grades)
+    return proposed(start, end, viral_score=score, grades=grades), limits
+
+
+def test_every_repaired_clip_satisfies_the_contract() -> None:
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=300, deadline=None)
+    @given(repairable_proposals())
+    def repaired_clips_keep_the_contract(example: tuple[LlmClip, ClipLimits]) -> None:
+        clip_in, limits = example
+        try:
+            clip = repair_clip(clip_in, [WINDOW], limits)
+        except Rejected as rejected:
+            outcomes["rejected"] += 1
+            event(f"rejected: {str(rejected).split(':')[0]}")
+            return
+        outcomes["checked"] += 1
+        event("reached the contract checks")
+        target(clip.duration_sec, label="repaired duration")
+        starts, ends = boundaries(WINDOW)
+        assert clip.start_sec in starts
+        assert clip.end_sec in ends
+        assert WINDOW.start_sec <= clip.start_sec < clip.end_sec <= WINDOW.end_sec
+        assert clip.start_sec >= limits.timeframe[0] - 0.01
+        assert 30.0 * 0.8 <= clip.duration_sec <= 60.0 * 1.2
+        assert 0.0 <= clip.viral_score <= 10.0
+        assert round(clip.viral_score, 1) == clip.viral_score
+        assert all(isinstance(grade, Grade) for grade in clip.grades)
+
+    repaired_clips_keep_the_contract()
+
+    examples = sum(outcomes.values())
+    assert outcomes["checked"] >= MOSTLY_REPAIRED * examples, outcomes
+
+
+DEFECTS: dict[str, tuple[str, Callable[[float], dict[str, object]]]] = {
+    "not finite": (
+        r"start_sec/end_sec: not a finite number",
+        lambda x: {"start_sec": math.nan, "end_sec": 140.0 + x},
+    ),
+    "end before start": (
+        r"end_sec 120\.00 is not after start_sec",
+        lambda x: {"start_sec": 150.0 + x, "end_sec": 120.0},
+    ),
+    "far outside the window": (
+        r"overlap none of the windows",
+        lambda x: {"start_sec": 400.0 + x, "end_sec": 440.0 + x},
+    ),
+    "reaching outside": (r"reach outside window w0001", lambda x: {"start_sec": 90.0 - x, "end_sec": 130.0}),
+    "too short": (r"shorter than 24s", lambda x: {"start_sec": 110.0, "end_sec": 110.0 + min(x, 12.0)}),
+    "invalid grade": (
+        r"grades\.hook: 'E' is not a letter grade",
+        lambda x: {"grades": LlmGrades(hook="E", flow="B", value="A", trend="C")},
+    ),
+    "score not a number": (r"viral_score: not a finite number", lambda x: {"viral_score": math.nan}),
+    "blank title": (r"title: empty", lambda x: {"title": " " * int(1 + x % 3)}),
+}
+
+
+@settings(max_examples=120, deadline=None)
+@given(defect=st.sampled_from(sorted(DEFECTS)), amount=st.floats(min_value=4, max_value=40))
+def test_an_unrepairable_clip_is_rejected_naming_what_is_wrong(defect: str, amount: float) -> None:
+    reason, change = DEFECTS[defect]
+    event(defect)
+    clip = proposed(110.0, 150.0).model_copy(update=change(amount))
+
+    with pytest.raises(Rejected, match=reason):
+        repair_clip(clip, [WINDOW], LIMITS)
 
 
 @settings(max_examples=200, deadline=None)
