@@ -85,6 +85,7 @@ def build_worker(
         repository,
         strategy=settings.scoring_strategy,
         concurrency=settings.scoring_concurrency,
+        chunk_sec=settings.scoring_chunk_sec,
         on_exchange=ScoringMetrics(context.registry).observe,
     )
     context.broker.publisher(
