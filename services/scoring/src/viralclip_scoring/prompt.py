@@ -183,12 +183,12 @@ def chunk_instructions(video_type: VideoType, language: str) -> str:
     genre = "video" if video_type in (VideoType.AUTO, VideoType.OTHER) else video_type.value
     return "\n".join(
         [
-            f"Find the moments of this {genre} that work as standalone short clips (TikTok, Reels, "
-            "Shorts). Each line starts with its start second and ends where the next starts; `A:` "
-            "marks a new speaker; `~` lines are context, never clipped.",
-            f"- At most {MAX_CLIPS_PER_WINDOW} clips per window, none if nothing is worth it; clips "
-            "never overlap. A clip lies in one window, lasts the target duration, starts and ends on "
-            "line boundaries and makes sense alone, with a strong opening.",
+            f"Find the moments of this {genre} that work as standalone short clips. A line starts at "
+            "its second and ends where the next starts; `A:` marks a new speaker; `~` lines are "
+            "context, never clipped.",
+            f"- At most {MAX_CLIPS_PER_WINDOW} clips per window, or none; clips never overlap. A clip "
+            "lies in one window, lasts the target duration, starts and ends on line boundaries and "
+            "makes sense alone, with a strong opening.",
             "- viral_score 0-10. Grades A+ to F: hook (first seconds stop the scroll), flow (clean "
             f"start and end), value (learned or felt), trend (fits {genre} content now).",
             f"- In {language}: title under 60 characters, description 1-2 sentences, viral_reason "
