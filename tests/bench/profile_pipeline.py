@@ -6,7 +6,8 @@ The system of `bench_pipeline.py` (services as processes, the Responses double a
 token) clips the bundled podcast once as a warm-up, then once under `py-spy record` attached to each
 service (100 samples/s, idle threads not sampled, so a sample is CPU time of that service). Prints, per
 service, the CPU seconds sampled (frames waiting in `select` or a condition are counted apart) and the
-functions with the most samples of their own, and the batch's POST → ready against its bound. Needs ptrace rights over the services (root, or ptrace_scope 0).
+functions with the most samples of their own, and the batch's POST → ready against its bound. Needs
+ptrace rights over the services (root, or ptrace_scope 0).
 """
 
 from __future__ import annotations
