@@ -41,7 +41,7 @@ def build_worker(
     metrics = ThumbnailMetrics(context.registry)
     ffmpeg = MeasuredRunner(runner or ffmpeg_runner(settings.ffmpeg_path), metrics.ffmpeg_seconds)
     repository = MongoThumbnailRepository(context.db)
-    decoder = stills or PyAvStillMaker()
+    decoder = stills or (PyAvStillMaker() if settings.decodes_in_process else None)
     options = ThumbnailOptions(
         media_root=settings.media_root,
         long_side=settings.thumbnail_long_side,
