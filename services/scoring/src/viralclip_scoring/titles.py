@@ -157,16 +157,13 @@ def keyphrases(text: str, profile: LanguageProfile, count: int) -> list[str]:
 
 def hashtags(text: str, profile: LanguageProfile, video_type: str) -> list[str]:
     """3–4 keyphrase tags of the clip (fewer only when it has fewer topical words) and the genre's."""
+    genre = "#" + profile.genre_tags.get(video_type, video_type.replace("_", ""))
     tags: list[str] = []
-    for phrase in keyphrases(text, profile, KEYPHRASE_TAGS + 2):
+    for phrase in keyphrases(text, profile, KEYPHRASE_TAGS + 3):
         tag = "#" + re.sub(r"[^\w]", "", phrase.lower())
-        if len(tag) > 2 and tag not in tags:
+        if len(tag) > 2 and tag not in tags and tag != genre:
             tags.append(tag)
-    tags = tags[:KEYPHRASE_TAGS]
-    genre = profile.genre_tags.get(video_type, video_type.replace("_", ""))
-    if genre and f"#{genre}" not in tags:
-        tags.append(f"#{genre}")
-    return tags
+    return [*tags[:KEYPHRASE_TAGS], genre] if len(genre) > 1 else tags[:KEYPHRASE_TAGS]
 
 
 def _topical(token: str, profile: LanguageProfile) -> bool:
