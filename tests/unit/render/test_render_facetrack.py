@@ -49,6 +49,15 @@ def test_a_face_crossing_the_frame_is_followed_at_a_bounded_speed() -> None:
     assert max(steps) <= TrackOptions().max_speed * CROP[0] + 1e-6
 
 
+def test_a_face_walking_steadily_is_followed_in_one_pan_not_in_steps() -> None:
+    walking = [0.2 + 0.1 * i / FPS for i in range(18)]  # 0.1 of the frame a second, for 6 s
+    path = crop_path(samples(walking), CROP)
+
+    assert path is not None
+    moving = [key for key in path.keys if key.t >= 1.0]
+    assert all(b.x > a.x for a, b in itertools.pairwise(moving)), "the camera stopped mid-walk"
+
+
 def test_the_crop_never_leaves_the_frame() -> None:
     path = crop_path(samples([0.01] * 5 + [0.99] * 25), CROP)
 

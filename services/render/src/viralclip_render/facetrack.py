@@ -3,9 +3,11 @@
 Per axis, the face centres go through: gaps filled (the last seen position is held; before the first
 face, the first one), a running median (one stray detection does not move the camera), then a camera with
 a dead zone: it stays still while the face is within `dead_zone` of the crop's centre (a fraction of the
-crop's size) and, once the face leaves it, moves towards the face at no more than `max_speed` crop sizes per
-second until it is centred again. Keys that a straight line through their neighbours already explains are
-dropped, so a still speaker yields a one-key path. No face on any sample → no path (the `center` crop).
+crop's size); once the face leaves it, the camera moves towards the face at no more than `max_speed` crop
+sizes per second and keeps following while the face keeps moving (a walk across the frame is one smooth
+pan, not a staircase), stopping once the face is centred and still. Keys that a straight line through
+their neighbours already explains are dropped, so a still speaker yields a one-key path. No face on any
+sample → no path (the `center` crop).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ DEAD_ZONE = 0.2
 MAX_SPEED = 1.0
 """Fastest camera move: crop sizes per second."""
 MEDIAN_WINDOW = 5
+SETTLE_SHARE = 0.25
+"""A moving camera stops once the face is within this share of the dead zone and has stopped moving."""
 SIMPLIFY_TOLERANCE = 0.002
 """A key is kept only if dropping it moves the path by more than this fraction of the frame."""
 
@@ -65,18 +69,20 @@ def _camera(
     low, high = crop / 2, 1 - crop / 2
     if high <= low:
         return [0.5] * len(times)
-    targets = _median(_filled(faces), options.median_window)
-    position = _clamp(targets[0], low, high)
+    targets = [_clamp(value, low, high) for value in _median(_filled(faces), options.median_window)]
+    settle = SETTLE_SHARE * options.dead_zone * crop
+    position = targets[0]
     moving = False
     path = [position]
     for i in range(1, len(times)):
-        target = _clamp(targets[i], low, high)
+        target = targets[i]
         if abs(target - position) > options.dead_zone * crop:
             moving = True
         if moving:
             step = options.max_speed * crop * (times[i] - times[i - 1])
             position += max(-step, min(step, target - position))
-            moving = abs(target - position) > 1e-6
+            still = abs(target - targets[i - 1]) <= settle
+            moving = not (still and abs(target - position) <= settle)
         path.append(position)
     return path
 

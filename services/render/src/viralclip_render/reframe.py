@@ -46,7 +46,10 @@ def _fill_crop(aspect: AspectRatio) -> tuple[str, str]:
 def center_graph(aspect: AspectRatio, size: FrameSize, out: str) -> str:
     """Centre crop of the ratio, scaled to `size`."""
     crop_w, crop_h = _fill_crop(aspect)
-    return f"[0:v]{SQUARE_PIXELS},crop=w='{crop_w}':h='{crop_h}',scale={size.width}:{size.height}[{out}]"
+    return (
+        f"[0:v]{SQUARE_PIXELS},crop=w='{crop_w}':h='{crop_h}'"
+        f",scale={size.width}:{size.height},setsar=1[{out}]"
+    )
 
 
 def fit_graph(aspect: AspectRatio, size: FrameSize, out: str) -> str:
@@ -62,7 +65,7 @@ def fit_graph(aspect: AspectRatio, size: FrameSize, out: str) -> str:
     return (
         f"[0:v]{SQUARE_PIXELS},split=2[fitbg][fitfg];"
         f"[fitbg]{background}[fitbgs];[fitfg]{foreground}[fitfgs];"
-        f"[fitbgs][fitfgs]overlay=x='(W-w)/2':y='(H-h)/2'[{out}]"
+        f"[fitbgs][fitfgs]overlay=x='(W-w)/2':y='(H-h)/2',setsar=1[{out}]"
     )
 
 
@@ -99,7 +102,7 @@ def face_graph(aspect: AspectRatio, size: FrameSize, path: CropPath | None, out:
     return (
         f"[0:v]{SQUARE_PIXELS},crop=w='{crop_w}':h='{crop_h}'"
         f":x='clip(iw*({x})-ow/2,0,iw-ow)':y='clip(ih*({y})-oh/2,0,ih-oh)'"
-        f",scale={size.width}:{size.height}[{out}]"
+        f",scale={size.width}:{size.height},setsar=1[{out}]"
     )
 
 
