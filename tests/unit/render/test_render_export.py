@@ -11,7 +11,13 @@ from viralclip_contracts import AspectRatio, ReframeMode, RenderResolution, Rend
 from viralclip_media import FfmpegResult, ProgressCallback, SubprocessFfmpegRunner, probe_media
 from viralclip_render.captions import HIGHLIGHT_COLOUR, CaptionWord, caption_layout
 from viralclip_render.paths import work_dir
-from viralclip_render.render import RenderFailed, RenderOptions, RenderRequest, render_export
+from viralclip_render.render import (
+    RenderFailed,
+    RenderOptions,
+    RenderRequest,
+    render_export,
+    summarise_ffmpeg_error,
+)
 from viralclip_render.sizes import FrameSize
 from viralclip_testkit.media import colour_at_second, colour_matches, ffmpeg_executable
 
@@ -276,3 +282,20 @@ async def test_an_unreadable_source_fails_with_a_readable_reason(
         await render_export(
             request(broken, 0.0, 1.0, settings()), runner=runner, options=RenderOptions(media_root=tmp_path)
         )
+
+
+def test_an_ffmpeg_failure_is_summarised_by_its_cause_not_its_consequences() -> None:
+    stderr = (
+        "[libx264 @ 0x55ad5238e640] Error setting profile banana.\n"
+        "[libx264 @ 0x55ad5238e640] Possible profiles: baseline main high high10 high422 high444\n"
+        "[vf#0:0 @ 0x55ad5238e000] Error sending frames to consumers: Invalid argument\n"
+        "[vf#0:0 @ 0x55ad5238e000] Task finished with error code: -22 (Invalid argument)\n"
+        "[out#0/mp4 @ 0x55ad5238e100] Nothing was written into output file, because at least one of its "
+        "streams received no packets.\n"
+        "Conversion failed!\n"
+    )
+
+    assert summarise_ffmpeg_error(stderr) == (
+        "Error setting profile banana; Possible profiles: baseline main high high10 high422 high444"
+    )
+    assert summarise_ffmpeg_error("") == "ffmpeg printed nothing"

@@ -26,6 +26,7 @@ from viralclip_media import (
     FfmpegTimeout,
     MediaInfo,
     ProbeError,
+    last_message,
     probe_media,
 )
 
@@ -182,6 +183,7 @@ async def _render(
         await _check_output(runner, plan, size, source, options)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(plan.output, final)
+        await reporter.report(1.0)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -297,7 +299,7 @@ class _Reporter:
         if result.returncode != 0:
             raise RenderFailed(
                 f"Rendering failed: ffmpeg stopped with exit code {result.returncode}: "
-                f"{tail(result.stderr)}. Check that the video plays, or try other settings."
+                f"{summarise_ffmpeg_error(result.stderr)}. Check that the video plays, or try other settings."
             )
 
 
@@ -336,16 +338,29 @@ def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def tail(stderr: str, lines: int = 3, limit: int = 300) -> str:
-    """ffmpeg's last few distinct messages on one line: the cause is usually among them."""
-    kept: list[str] = []
-    for line in reversed([line.strip() for line in stderr.splitlines() if line.strip()]):
-        if line not in kept:
-            kept.insert(0, line)
-        if len(kept) == lines:
-            break
-    text = " / ".join(kept) or "ffmpeg printed nothing"
-    return text if len(text) <= limit else "…" + text[-limit:]
+GENERIC_FFMPEG_LINES = (
+    "Conversion failed",
+    "Task finished with error code",
+    "Terminating thread with return code",
+    "Error sending frames to consumers",
+    "Nothing was written into output file",
+    "Error while filtering",
+    "Error marking filters as finished",
+    "Could not open encoder before EOF",
+)
+"""Lines ffmpeg prints after the real cause, as a consequence of it."""
+
+
+def summarise_ffmpeg_error(stderr: str, limit: int = 300) -> str:
+    """ffmpeg's first two distinct messages that are not consequences of the first: usually the cause."""
+    messages: list[str] = []
+    for line in stderr.splitlines():
+        message = last_message(line).rstrip(".")
+        if not line.strip() or message in messages or message.startswith(GENERIC_FFMPEG_LINES):
+            continue
+        messages.append(message)
+    text = "; ".join(messages[:2]) or last_message(stderr)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _remaining(deadline: float, options: RenderOptions) -> float:
