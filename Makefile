@@ -60,10 +60,11 @@ up: install ## embedded broker + database + the four services, in the foreground
 demo: install ## clip the bundled NASA podcast end to end on the embedded stack; DEMO_ARGS=--keep-running leaves it up
 	$(BIN)/python -m viralclip_localstack.demo $(DEMO_ARGS)
 
-bench: install ## benchmarks: windowing, thumbnails, the pipeline's critical path, throughput, memory (< 10 min)
+bench: install ## benchmarks: windowing, thumbnails, the pipeline's critical path, throughput, memory, renders (< 15 min)
 	$(BIN)/python tests/bench/bench_windowing.py
 	$(BIN)/python tests/bench/bench_thumbnails.py --runs 3
 	$(BIN)/python tests/bench/bench_pipeline.py --runs 3
+	$(BIN)/python tests/bench/bench_render.py
 
 schemas: install ## regenerate the contracts' JSON Schemas
 	$(BIN)/python -m viralclip_contracts.schema_export
