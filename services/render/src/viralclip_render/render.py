@@ -120,12 +120,24 @@ async def render_export(
             if on_render_start is not None:
                 await on_render_start()
             await _render(request, final, size, runner, options, on_progress)
+    except OSError as error:
+        if isinstance(error, ConnectionError):  # a dependency away: transient, retried by the caller
+            raise
+        raise RenderFailed(
+            f"Rendering failed: the file could not be written under the media root "
+            f"({error.strerror or error}). Free some space or fix its permissions, then ask again."
+        ) from None
     except LockTimeout:
         raise RenderFailed(
             f"Rendering export {request.export_id} failed: another render of it is still running "
             f"after {options.timeout_sec + 30:g} s. Ask for the export again later."
         ) from None
-    info = await probe_media(runner, final, timeout_sec=options.probe_timeout_sec, ffprobe=options.ffprobe)
+    try:
+        info = await probe_media(
+            runner, final, timeout_sec=options.probe_timeout_sec, ffprobe=options.ffprobe
+        )
+    except FfmpegError as error:
+        raise _unchecked(error) from None
     return _finished(relative, final, info, rendered=True)
 
 
@@ -140,6 +152,8 @@ async def _existing(
         )
     except ProbeError:
         info = None
+    except FfmpegError as error:
+        raise _unchecked(error) from None
     if info is None or (info.width, info.height) != (size.width, size.height):
         logger.warning("an unusable export file is replaced", extra={"path": relative})
         _remove(final)
@@ -312,6 +326,8 @@ async def _check_output(
         )
     except ProbeError as error:
         raise RenderFailed(f"Rendering failed: ffmpeg wrote no playable file ({error.reason}).") from None
+    except FfmpegError as error:
+        raise _unchecked(error) from None
     frame = 1 / source.frame_rate if source.frame_rate else 0.1
     if (info.width, info.height) != (size.width, size.height):
         raise RenderFailed(f"Rendering failed: ffmpeg wrote {info.width}x{info.height}, not {size}.")
@@ -320,6 +336,12 @@ async def _check_output(
             f"Rendering failed: the file lasts {info.duration_sec:.2f} s instead of "
             f"{plan.duration_sec:.2f} s. Check that the video plays to the clip's end."
         )
+
+
+def _unchecked(error: FfmpegError) -> RenderFailed:
+    return RenderFailed(
+        f"Rendering failed: the rendered file could not be checked ({error}). Ask for the export again."
+    )
 
 
 def _finished(relative: str, final: Path, info: MediaInfo, *, rendered: bool) -> RenderedExport:
