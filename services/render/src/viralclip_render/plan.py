@@ -100,12 +100,21 @@ def analysis_size(source: FrameSize, width: int) -> FrameSize:
 
 
 def sample_frames_args(
-    source: Path, start_sec: float, duration_sec: float, fps: float, size: FrameSize
+    source: Path,
+    start_sec: float,
+    duration_sec: float,
+    fps: float,
+    size: FrameSize,
+    *,
+    skip_noref: bool = True,
 ) -> list[str]:
     """ffmpeg arguments that write `fps` grey frames a second of the clip, `size`, as raw bytes to
-    standard output. The decoder skips its loop filter: deblocking does not help a face detector."""
+    standard output. The decoder skips its loop filter (deblocking does not help a face detector) and,
+    with `skip_noref`, the frames no other frame refers to (most B-frames): the sampled frames are a
+    few a second, so decoding every frame would be wasted — measured, it halves the pass."""
     return [
         *("-hide_banner", "-loglevel", "error", "-nostdin"),
+        *(("-skip_frame:v", "noref") if skip_noref else ()),
         *("-skip_loop_filter:v", "all", "-flags2:v", "+fast"),
         *("-ss", _seconds(start_sec), "-t", _seconds(duration_sec), "-i", str(source)),
         *("-an", "-sn", "-dn", "-map", "0:v:0"),
