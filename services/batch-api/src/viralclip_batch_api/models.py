@@ -139,6 +139,11 @@ class ClipBatchPublic(BaseModel):
     clips_total: int | None = None
     thumbnails_failed: int | None = None
     error_message: str | None = None
+    stalled_since: datetime | None = Field(
+        default=None,
+        description="When the batch passed its stage's deadline; set while it waits after being re-driven "
+        "once, before it is failed.",
+    )
     webhook_url: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -161,6 +166,7 @@ class BatchProgressPublic(BaseModel):
     progress: float = Field(ge=0, le=1)
     clips_total: int | None = None
     error_message: str | None = None
+    stalled_since: datetime | None = None
 
 
 # --- clips --------------------------------------------------------------------------------------
@@ -213,7 +219,31 @@ class ReadinessPublic(BaseModel):
     status: Literal["ready", "unavailable"]
     database: bool
     broker: bool
-    background_tasks: bool = Field(description="The outbox relay and the webhook sender are running.")
+    background_tasks: bool = Field(
+        description="The outbox relay, the webhook sender and the stall watch are running."
+    )
+
+
+class WorkerStatusPublic(BaseModel):
+    """One pipeline worker service as the broker sees its consumer group."""
+
+    service: str = Field(examples=["scoring"])
+    stage: Stage
+    group: str = Field(examples=["viralclip-scoring"])
+    state: str = Field(description="The group's state on the broker.", examples=["Stable", "Empty"])
+    members: int = Field(ge=0, description="Live consumers in the group.")
+    live: bool = Field(description="At least one consumer is there to move batches on from this stage.")
+
+
+class FleetStatusPublic(BaseModel):
+    """Which stages have a live consumer (from consumer-group membership on the broker)."""
+
+    status: Literal["ok", "degraded", "unknown"] = Field(
+        description="ok: every stage has a consumer; degraded: some stage has none; unknown: the broker "
+        "did not answer."
+    )
+    workers: list[WorkerStatusPublic]
+    background_tasks: bool
 
 
 class VideoUpload(BaseModel):

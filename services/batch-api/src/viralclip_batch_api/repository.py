@@ -83,6 +83,17 @@ class Repository:
         result = await self.batches.update_one({"_id": batch_id, "version": version}, update)
         return result.modified_count == 1
 
+    async def draft_batches(self) -> list[Document]:
+        """Every batch still in progress (status draft), without its outbox."""
+        return await self.batches.find({"status": "draft"}, {"outbox": 0}).to_list(None)
+
+    async def claim_stall(self, doc: Document, *, stall: Document, push: Document | None) -> bool:
+        """Record the stall watch's step on the batch (and queue its event) if the batch is still as it
+        was read: the conditional write that lets exactly one replica act. `updated_at` is left alone."""
+        return await self.update_batch(
+            doc["_id"], version=doc["version"], changes={"stall": stall}, push=push
+        )
+
     async def clip(self, clip_id: str) -> Clip | None:
         doc = await self.clips.find_one({"_id": clip_id})
         return clip_from_document(doc) if doc else None

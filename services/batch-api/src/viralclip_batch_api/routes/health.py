@@ -1,12 +1,15 @@
-"""Health checks: /healthz (the process is up) and /readyz (database, broker and background tasks)."""
+"""Health checks: /healthz (the process is up), /readyz (database, broker and background tasks) and
+/status (which pipeline stages have a live consumer)."""
 
 import asyncio
+from dataclasses import asdict
 
 from fastapi import APIRouter, Response, status
 from pymongo.errors import PyMongoError
 
 from ..deps import ServiceDep
-from ..models import HealthPublic, ReadinessPublic
+from ..fleet_status import UNAVAILABLE, describe_workers
+from ..models import FleetStatusPublic, HealthPublic, ReadinessPublic, WorkerStatusPublic
 
 router = APIRouter(tags=["health"])
 
@@ -38,4 +41,24 @@ async def readyz(service: ServiceDep, response: Response) -> ReadinessPublic:
         database=database,
         broker=broker,
         background_tasks=background,
+    )
+
+
+@router.get(
+    "/status",
+    response_model=FleetStatusPublic,
+    summary="Which pipeline stages have a live consumer",
+    description="Consumer-group membership of every pipeline worker, asked of the broker. A stage with no "
+    "member has nobody to move its batches on; the stall watch then fails them at their deadline.",
+)
+async def fleet_status(service: ServiceDep) -> FleetStatusPublic:
+    try:
+        groups = await describe_workers(service.settings)
+    except UNAVAILABLE:
+        return FleetStatusPublic(status="unknown", workers=[], background_tasks=service.background_alive())
+    workers = [WorkerStatusPublic(**asdict(group), live=group.members > 0) for group in groups]
+    return FleetStatusPublic(
+        status="ok" if all(worker.live for worker in workers) else "degraded",
+        workers=workers,
+        background_tasks=service.background_alive(),
     )
