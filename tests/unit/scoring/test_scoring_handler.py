@@ -52,8 +52,11 @@ class InMemoryRepository(ScoringRepository):
     async def save_exchange(self, exchange: Exchange) -> Exchange:
         return self.exchanges.setdefault(exchange.exchange_id, exchange)
 
-    async def save_clips(self, batch_id: str, job_id: str, clips: Sequence[Clip]) -> None:
+    async def save_clips(self, batch_id: str, job_id: str, clips: Sequence[Clip]) -> bool:
+        if self.current_jobs.get(batch_id, job_id) != job_id:
+            return False
         self.clips.update({clip.clip_id: (job_id, clip) for clip in clips})
+        return True
 
 
 class Harness:
