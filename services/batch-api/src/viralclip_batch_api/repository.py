@@ -73,6 +73,12 @@ class Repository:
         cursor = await self.batches.aggregate([{"$group": {"_id": "$status", "count": {"$sum": 1}}}])
         return {str(row["_id"]): int(row["count"]) async for row in cursor}
 
+    async def count_quarantined_outbox_entries(self) -> int:
+        """Outbox entries the relay set aside because they no longer validate."""
+        query = {"outbox": {"$elemMatch": {"quarantined_at": {"$type": "date"}}}}
+        docs = await self.batches.find(query, {"outbox.quarantined_at": 1}).to_list(None)
+        return sum(1 for doc in docs for entry in doc["outbox"] if entry.get("quarantined_at") is not None)
+
     async def update_batch(
         self, batch_id: str, *, version: int, changes: Document, push: Document | None = None
     ) -> bool:
