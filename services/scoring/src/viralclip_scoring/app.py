@@ -86,6 +86,7 @@ def build_worker(
         strategy=settings.scoring_strategy,
         concurrency=settings.scoring_concurrency,
         on_exchange=ScoringMetrics(context.registry).observe,
+        deadline=settings.batch_deadline_sec,
     )
     context.broker.publisher(
         settings.topic(CLIPS_SCORED),
