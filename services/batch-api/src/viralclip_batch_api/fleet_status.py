@@ -1,19 +1,21 @@
-"""Which pipeline stages have a live consumer: consumer-group membership, asked of the broker.
+"""Which pipeline stages have a live consumer, from the heartbeats the workers write.
 
-A worker that crashed leaves its group when its session times out (`VIRALCLIP_CONSUMER_SESSION_TIMEOUT_MS`),
-so a stage with no member has nobody to move its batches on. The broker is the source because it is
-the one that hands out the work; the embedded Tansu broker answers DescribeGroups like Apache Kafka.
+Each worker process refreshes its `worker_heartbeats` document every `VIRALCLIP_HEARTBEAT_INTERVAL_SEC`
+while it consumes and removes it when it stops (`viralclip_runtime.heartbeat`); a document older than
+`VIRALCLIP_WORKER_HEARTBEAT_STALE_SEC` is a worker that died. The broker's consumer-group membership
+would be the natural source, but the embedded Tansu broker keeps a member listed after it left or its
+session expired, so a stopped worker would look alive there.
 """
 
-import asyncio
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import KafkaError
+from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_contracts import Stage
-from viralclip_runtime import ServiceSettings
-from viralclip_runtime.kafka import consumer_group
+from viralclip_runtime.heartbeat import WORKER_HEARTBEATS
+
+from .documents import Document
 
 # The services that move a batch on, and the stage each one works.
 PIPELINE_WORKERS: dict[str, Stage] = {
@@ -24,37 +26,30 @@ PIPELINE_WORKERS: dict[str, Stage] = {
 
 
 @dataclass(frozen=True)
-class GroupStatus:
-    """One worker service's consumer group as the broker sees it."""
+class WorkerStatus:
+    """One worker service: how many of its processes beat recently, and when the last one did."""
 
     service: str
     stage: Stage
-    group: str
-    state: str
-    members: int
+    live_consumers: int
+    last_seen_at: datetime | None
 
 
-async def describe_workers(settings: ServiceSettings, *, timeout_sec: float = 5.0) -> list[GroupStatus]:
-    """Every pipeline worker's group: its state (`Stable`, `Empty`, …) and how many members it has."""
-    groups = {service: consumer_group(service, settings) for service in PIPELINE_WORKERS}
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.kafka_bootstrap_servers, request_timeout_ms=int(timeout_sec * 1000)
-    )
-    try:
-        async with asyncio.timeout(timeout_sec):
-            await admin.start()
-            responses = await admin.describe_consumer_groups(list(groups.values()))
-    finally:
-        await admin.close()
-    found: dict[str, tuple[str, int]] = {}
-    for response in responses:
-        for _error, group, state, _protocol_type, _protocol, members, *_ in response.groups:
-            found[str(group)] = (str(state), len(members))
-    return [
-        GroupStatus(service, PIPELINE_WORKERS[service], group, *found.get(group, ("Unknown", 0)))
-        for service, group in groups.items()
-    ]
-
-
-UNAVAILABLE = (KafkaError, OSError, TimeoutError)
-"""What asking the broker may raise when it is away."""
+async def worker_statuses(
+    db: AsyncDatabase[Document], *, now: datetime, stale_sec: float
+) -> list[WorkerStatus]:
+    """Every pipeline worker service with its live consumer processes."""
+    docs = await db[WORKER_HEARTBEATS].find({"service": {"$in": list(PIPELINE_WORKERS)}}).to_list(None)
+    fresh_after = now - timedelta(seconds=stale_sec)
+    statuses = []
+    for service, stage in PIPELINE_WORKERS.items():
+        seen = [doc["seen_at"] for doc in docs if doc["service"] == service]
+        statuses.append(
+            WorkerStatus(
+                service=service,
+                stage=stage,
+                live_consumers=sum(1 for at in seen if at >= fresh_after),
+                last_seen_at=max(seen, default=None),
+            )
+        )
+    return statuses

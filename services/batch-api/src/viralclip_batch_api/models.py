@@ -225,21 +225,20 @@ class ReadinessPublic(BaseModel):
 
 
 class WorkerStatusPublic(BaseModel):
-    """One pipeline worker service as the broker sees its consumer group."""
+    """One pipeline worker service: its consumer processes that sent a heartbeat recently."""
 
     service: str = Field(examples=["scoring"])
     stage: Stage
-    group: str = Field(examples=["viralclip-scoring"])
-    state: str = Field(description="The group's state on the broker.", examples=["Stable", "Empty"])
-    members: int = Field(ge=0, description="Live consumers in the group.")
+    live_consumers: int = Field(ge=0, description="Processes of the service that beat recently.")
+    last_seen_at: datetime | None = Field(description="The latest heartbeat of any of its processes.")
     live: bool = Field(description="At least one consumer is there to move batches on from this stage.")
 
 
 class FleetStatusPublic(BaseModel):
-    """Which stages have a live consumer (from consumer-group membership on the broker)."""
+    """Which stages have a live consumer (from the workers' heartbeats)."""
 
     status: Literal["ok", "degraded", "unknown"] = Field(
-        description="ok: every stage has a consumer; degraded: some stage has none; unknown: the broker "
+        description="ok: every stage has a consumer; degraded: some stage has none; unknown: the database "
         "did not answer."
     )
     workers: list[WorkerStatusPublic]

@@ -77,6 +77,9 @@ class BatchApiSettings(ServiceSettings):
     deadline_ffmpeg_concurrency: int = Field(
         default=2, ge=1, description="ffmpeg runs at once, as thumbnail's VIRALCLIP_THUMBNAIL_CONCURRENCY."
     )
+    worker_heartbeat_stale_sec: float = Field(
+        default=20.0, gt=0, description="A worker whose last heartbeat is older counts as gone (/status)."
+    )
     stall_watch_interval_sec: float = Field(
         default=5.0, gt=0, description="How often the stall watch looks for batches past their deadline."
     )

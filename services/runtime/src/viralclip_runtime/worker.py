@@ -30,6 +30,7 @@ from viralclip_contracts import PIPELINE_TOPICS, BatchFailed, Event, Stage
 from . import delivery
 from .deadletter import DeadLetters
 from .delivery import Inbox, Work
+from .heartbeat import Heartbeat
 from .kafka import consumer_group, ensure_topics, make_broker, publish_event
 from .keepalive import poll_kept_alive
 from .logs import configure_logging
@@ -170,9 +171,17 @@ def worker_app(context: WorkerContext) -> AsgiFastStream:
             },
         )
 
+    heartbeat = Heartbeat(
+        context.db,
+        service=context.service,
+        group=context.group,
+        every_sec=context.settings.heartbeat_interval_sec,
+    )
+
     async def announce() -> None:
         topics = sorted({t for s in context.broker.subscribers for t in getattr(s, "topics", ())})
         logger.info("connected and subscribed", extra={"topics": topics, "group": context.group})
+        heartbeat.start()
 
     async def close_clients() -> None:
         await context.mongo.close()
@@ -188,6 +197,7 @@ def worker_app(context: WorkerContext) -> AsgiFastStream:
         asgi_routes=[("/healthz", healthz), ("/readyz", readyz), ("/metrics", metrics)],
         on_startup=[create_topics],
         after_startup=[announce],
+        on_shutdown=[heartbeat.stop],
         after_shutdown=[close_clients],
         logger=logging.getLogger(f"viralclip.{context.service}"),
     )

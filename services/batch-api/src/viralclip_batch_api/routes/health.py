@@ -8,7 +8,8 @@ from fastapi import APIRouter, Response, status
 from pymongo.errors import PyMongoError
 
 from ..deps import ServiceDep
-from ..fleet_status import UNAVAILABLE, describe_workers
+from ..documents import utc_now
+from ..fleet_status import worker_statuses
 from ..models import FleetStatusPublic, HealthPublic, ReadinessPublic, WorkerStatusPublic
 
 router = APIRouter(tags=["health"])
@@ -48,15 +49,20 @@ async def readyz(service: ServiceDep, response: Response) -> ReadinessPublic:
     "/status",
     response_model=FleetStatusPublic,
     summary="Which pipeline stages have a live consumer",
-    description="Consumer-group membership of every pipeline worker, asked of the broker. A stage with no "
-    "member has nobody to move its batches on; the stall watch then fails them at their deadline.",
+    description="Every pipeline worker service with its processes that sent a heartbeat recently. A stage "
+    "with none has nobody to move its batches on; the stall watch then fails them at their deadline.",
 )
 async def fleet_status(service: ServiceDep) -> FleetStatusPublic:
     try:
-        groups = await describe_workers(service.settings)
-    except UNAVAILABLE:
+        statuses = await asyncio.wait_for(
+            worker_statuses(
+                service.context.db, now=utc_now(), stale_sec=service.settings.worker_heartbeat_stale_sec
+            ),
+            timeout=5,
+        )
+    except (PyMongoError, TimeoutError):
         return FleetStatusPublic(status="unknown", workers=[], background_tasks=service.background_alive())
-    workers = [WorkerStatusPublic(**asdict(group), live=group.members > 0) for group in groups]
+    workers = [WorkerStatusPublic(**asdict(s), live=s.live_consumers > 0) for s in statuses]
     return FleetStatusPublic(
         status="ok" if all(worker.live for worker in workers) else "degraded",
         workers=workers,
