@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-TYPED := contracts/src services/runtime/src services/windowing/src services/scoring/src \
+TYPED := contracts/src services/runtime/src services/media/src services/windowing/src services/scoring/src \
          services/thumbnail/src services/batch-api/src deploy/local/src tests/support/src
 
 .PHONY: help install lint typecheck test test-unit test-integration test-e2e test-faults \
@@ -64,6 +64,7 @@ bench: install ## benchmarks: windowing, thumbnails, the pipeline's critical pat
 	$(BIN)/python tests/bench/bench_windowing.py
 	$(BIN)/python tests/bench/bench_thumbnails.py --runs 3
 	$(BIN)/python tests/bench/bench_pipeline.py --runs 3
+	$(BIN)/python tests/bench/eval_offline_scorer.py
 
 schemas: install ## regenerate the contracts' JSON Schemas
 	$(BIN)/python -m viralclip_contracts.schema_export

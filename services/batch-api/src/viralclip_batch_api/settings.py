@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from viralclip_runtime import ServiceSettings
+from viralclip_runtime import RetryPolicy, ServiceSettings
 
 from .deadlines import DeadlineRules
 
@@ -93,6 +93,16 @@ class BatchApiSettings(ServiceSettings):
             llm_concurrency=self.deadline_llm_concurrency,
             ffmpeg_timeout_sec=self.deadline_ffmpeg_timeout_sec,
             ffmpeg_concurrency=self.deadline_ffmpeg_concurrency,
+        )
+
+    @property
+    def webhook_retry(self) -> RetryPolicy:
+        """Attempts of a webhook delivery and the waits between them (no jitter: each wait is stored)."""
+        return RetryPolicy(
+            max_attempts=self.webhook_max_attempts,
+            base_delay_sec=self.webhook_base_delay_sec,
+            max_delay_sec=self.webhook_max_delay_sec,
+            jitter=0.0,
         )
 
     @field_validator("cors_origins", "webhook_allowed_destinations", mode="before")
