@@ -171,6 +171,33 @@ async def test_two_replicas_judging_at_once_re_drive_and_fail_once(
     assert [e["topic"] for e in pending(doc)] == ["windows.ready", "batch.failed"]
 
 
+class CrashBeforeProjecting(Exception):
+    """Stands for a replica dying between claiming a batch's failure and projecting it."""
+
+
+async def test_a_failure_claimed_by_a_replica_that_died_before_projecting_it_is_not_claimed_again(
+    mongo_db: AsyncDatabase[dict[str, Any]], in_scoring: Any
+) -> None:
+    dying, other = Replica(mongo_db), Replica(mongo_db)
+    batch_id, _ = await in_scoring(dying)
+
+    async def crash(event: Any) -> None:
+        raise CrashBeforeProjecting(event.event_type)
+
+    dying.projector.project = crash  # type: ignore[method-assign]
+    dying.now = other.now = dying.now + SCORING_DEADLINE + timedelta(seconds=1)
+    assert await dying.watch.check_once() == 1
+    dying.now = other.now = dying.now + SCORING_DEADLINE + timedelta(seconds=1)
+    with pytest.raises(CrashBeforeProjecting):
+        await dying.watch.check_once()
+
+    assert await other.watch.check_once() == 0
+    doc = await other.repo.batch_with_outbox(batch_id)
+    assert doc is not None
+    assert doc["status"] == "draft", "the failure waits in the outbox, where the relay publishes it"
+    assert [e["topic"] for e in pending(doc)] == ["windows.ready", "batch.failed"]
+
+
 async def test_a_batch_that_moves_on_after_its_re_drive_is_not_failed(
     mongo_db: AsyncDatabase[dict[str, Any]], in_scoring: Any
 ) -> None:

@@ -85,6 +85,10 @@ class BatchDeadlines:
                 state.stage, self._rules, windows_total=state.windows_total, clips_total=state.clips_total
             )
             stall = _stall_of(doc)
+            if stall and stall.get("failed_at"):
+                # Another replica (or this one, before a crash) claimed the failure; its batch.failed is
+                # in the outbox, and projecting it ends the batch.
+                continue
             verdict = judge(
                 stage_started_at=stage_started_at(doc),
                 deadline_sec=deadline,
