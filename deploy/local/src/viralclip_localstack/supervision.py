@@ -60,6 +60,7 @@ class Supervisor:
         self._interval_sec = interval_sec
         self._watches: dict[str, _Watch] = {}
         self._stopping = threading.Event()
+        self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fleet-supervisor", daemon=True)
         self.restarts: dict[str, int] = {}
         """Restarts per service name since the supervisor started (shown by tests and `make up`)."""
@@ -69,7 +70,14 @@ class Supervisor:
         return self
 
     def stop(self) -> None:
+        """Restart nothing from now on (call before stopping the fleet)."""
         self._stopping.set()
+
+    def close(self) -> None:
+        """End the supervisor's thread — only once the children it restarted are stopped: the kernel sends
+        PR_SET_PDEATHSIG when the *thread* that started a child exits, so they would be SIGKILLed."""
+        self._stopping.set()
+        self._closed.set()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
 
@@ -79,8 +87,9 @@ class Supervisor:
         return sorted(name for name, watch in self._watches.items() if watch.given_up)
 
     def _run(self) -> None:
-        while not self._stopping.wait(self._interval_sec):
-            self.check(time.monotonic())
+        while not self._closed.wait(self._interval_sec):
+            if not self._stopping.is_set():
+                self.check(time.monotonic())
 
     def check(self, now: float) -> None:
         """One look at every child: note unexpected exits, restart the ones whose backoff is over."""

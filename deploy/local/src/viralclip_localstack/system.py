@@ -133,6 +133,8 @@ class LocalSystem:
         try:
             return self.fleet.stop()
         finally:
+            if self.supervisor is not None:
+                self.supervisor.close()
             self.stack.stop()
 
     def __enter__(self) -> "LocalSystem":
