@@ -31,6 +31,7 @@ class Repository:
         """Indexes of the list queries (idempotent)."""
         await self.batches.create_index([("video_id", ASCENDING), ("created_at", DESCENDING)])
         await self.clips.create_index([("clip_batch_id", ASCENDING), ("viral_score", DESCENDING)])
+        await self.batches.create_index([("status", ASCENDING)])  # the stall watch reads the drafts
 
     async def insert_video(self, doc: Document) -> bool:
         """Store a new video; False when its id is taken."""
