@@ -10,11 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from prometheus_client import CollectorRegistry
 from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_batch_api.changes import BatchChanges
 from viralclip_batch_api.deadlines import DeadlineRules
 from viralclip_batch_api.documents import batch_document, batch_public, outbox_entry, utc_now
+from viralclip_batch_api.metrics import BatchMetrics
 from viralclip_batch_api.projection import BatchState
 from viralclip_batch_api.projector import Projector
 from viralclip_batch_api.repository import JOBS, Repository
@@ -48,14 +50,29 @@ class Replica:
             self.terminal.append(state.status)
 
         self.projector = Projector(self.repo, BatchChanges(), on_terminal)
+        self.registry = CollectorRegistry()
+        self.metrics = BatchMetrics(self.registry)
         self.watch = StallWatch(
-            [BatchDeadlines(self.repo, self.projector, RULES, wake_relay=self._wake)],
+            [
+                BatchDeadlines(
+                    self.repo,
+                    self.projector,
+                    RULES,
+                    wake_relay=self._wake,
+                    on_action=self.metrics.stall_action,
+                )
+            ],
             interval_sec=1,
             clock=lambda: self.now,
         )
 
     def _wake(self) -> None:
         self.woken += 1
+
+    def actions(self, action: str) -> float | None:
+        return self.registry.get_sample_value(
+            "viralclip_stall_actions_total", {"lifecycle": "batches", "action": action}
+        )
 
 
 @pytest.fixture
@@ -150,6 +167,7 @@ async def test_a_stalled_batch_is_re_driven_once_then_failed_with_a_readable_err
     assert replica.terminal == ["failed"], "the webhook of a failed batch is enqueued"
     replica.now += timedelta(hours=1)
     assert await replica.watch.check_once() == 0
+    assert (replica.actions("redrive"), replica.actions("fail")) == (1, 1)
 
 
 async def test_two_replicas_judging_at_once_re_drive_and_fail_once(

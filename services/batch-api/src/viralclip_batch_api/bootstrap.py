@@ -110,10 +110,14 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
     )
     projector = Projector(repo, changes, webhooks.enqueue)
     _subscribe(context, settings, projector)
-    stall_watch = StallWatch(
-        [BatchDeadlines(repo, projector, settings.deadline_rules(), wake_relay=relay.wake)],
-        interval_sec=settings.stall_watch_interval_sec,
-    )
+    metrics = BatchMetrics(context.registry)
+    # One entry per lifecycle under deadline; clip exports join this list.
+    watched = [
+        BatchDeadlines(
+            repo, projector, settings.deadline_rules(), wake_relay=relay.wake, on_action=metrics.stall_action
+        )
+    ]
+    stall_watch = StallWatch(watched, interval_sec=settings.stall_watch_interval_sec)
     service = Service(
         settings=settings,
         context=context,
@@ -124,7 +128,7 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         webhooks=webhooks,
         stall_watch=stall_watch,
         http=http,
-        metrics=BatchMetrics(context.registry),
+        metrics=metrics,
     )
     return service
 

@@ -69,11 +69,13 @@ class BatchDeadlines:
         rules: DeadlineRules,
         *,
         wake_relay: Callable[[], None],
+        on_action: Callable[[str, str], None] | None = None,
     ) -> None:
         self._repo = repo
         self._projector = projector
         self._rules = rules
         self._wake_relay = wake_relay
+        self._on_action = on_action
 
     async def check(self, now: datetime) -> int:
         acted = 0
@@ -129,7 +131,12 @@ class BatchDeadlines:
             },
         )
         self._wake_relay()
+        self._count(Action.REDRIVE)
         return 1
+
+    def _count(self, action: Action) -> None:
+        if self._on_action is not None:
+            self._on_action(self.name, action.value)
 
     async def _input_event(self, doc: Document) -> Event | None:
         """The current job's event that the stage's worker consumes, from what is stored."""
@@ -168,6 +175,7 @@ class BatchDeadlines:
         )
         # Projected here, so the batch fails even while the broker is away; the outbox tells other
         # consumers, and the projector takes that copy as a duplicate.
+        self._count(Action.FAIL)
         await self._projector.project(failed)
         self._wake_relay()
         return 1
