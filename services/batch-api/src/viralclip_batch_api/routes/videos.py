@@ -105,7 +105,7 @@ async def create_video(request: Request, repo: RepoDep, settings: SettingsDep) -
     content_type = request.headers.get("content-type", "")
     _refuse_oversized(request, settings.upload_max_bytes)
     if content_type.startswith("multipart/form-data"):
-        async with request.form(max_files=2, max_fields=20) as form:
+        async with request.form(max_files=3, max_fields=20) as form:  # media, transcript, scenes
             data, upload = await _from_form(form)
             return await register_video(repo, settings, data, upload=upload)
     if content_type.startswith("application/json") or not content_type:
