@@ -158,7 +158,7 @@ async def test_a_creator_registers_the_sample_gets_clips_and_reviews_them(
 
     # The thumbnails loaded, and in the batch's aspect ratio.
     first_image = page.locator(".clip-card img").first
-    await expect(first_image).to_have_js_property("complete", True)
+    await page.wait_for_function("() => document.querySelector('.clip-card img')?.naturalWidth > 0")
     size = await first_image.evaluate("(img) => [img.naturalWidth, img.naturalHeight, img.width, img.height]")
     assert size[0] > 0, "the thumbnail did not load"
     assert size[0] / size[1] == pytest.approx(1.0, rel=0.02)
