@@ -128,8 +128,8 @@ async def test_a_creator_registers_the_sample_gets_clips_and_reviews_them(
     await expect(page).to_have_url(re.compile(f"#/videos/{video_id}$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
-    # Get Clips: a square batch of 30–60 s clips from 0:20; two submissions before either answers.
-    await page.get_by_text("1:1 Square").click()
+    # Get Clips: 30–60 s podcast clips from 0:20 (portrait, the default); two submissions at once.
+    await expect(page.get_by_label("9:16 Portrait")).to_be_checked()
     await page.get_by_text("30–60 s", exact=True).click()
     await page.get_by_label("Genre").select_option("podcast")
     await page.get_by_label("From (mm:ss)").fill("0:20")
@@ -149,8 +149,13 @@ async def test_a_creator_registers_the_sample_gets_clips_and_reviews_them(
     async with ViralclipClient(system.api_url) as api:
         batches = (await api.http.get(f"/videos/{video_id}/clip-batches")).json()
     assert batches["count"] == 1  # the idempotency key made one batch of the two submissions
-    assert batches["data"][0]["config"]["aspect_ratio"] == "1:1"
-    assert batches["data"][0]["config"]["processing_timeframe"]["start_sec"] == 20
+    config = batches["data"][0]["config"]
+    assert (config["aspect_ratio"], config["clip_length_preset"], config["video_type"]) == (
+        "9:16",
+        "30-60s",
+        "podcast",
+    )
+    assert config["processing_timeframe"]["start_sec"] == 20
 
     scores = await _scores(page)
     assert len(scores) >= 5
@@ -161,8 +166,8 @@ async def test_a_creator_registers_the_sample_gets_clips_and_reviews_them(
     await page.wait_for_function("() => document.querySelector('.clip-card img')?.naturalWidth > 0")
     size = await first_image.evaluate("(img) => [img.naturalWidth, img.naturalHeight, img.width, img.height]")
     assert size[0] > 0, "the thumbnail did not load"
-    assert size[0] / size[1] == pytest.approx(1.0, rel=0.02)
-    assert size[2] / size[3] == pytest.approx(1.0, rel=0.05)
+    assert size[0] / size[1] == pytest.approx(9 / 16, rel=0.02)
+    assert size[2] / size[3] == pytest.approx(9 / 16, rel=0.05)
     await page.screenshot(path=_shot("grid-1440.png"))
 
     # Sort by timeline, filter by a minimum score, see the empty state, clear it.
@@ -350,3 +355,31 @@ async def test_a_time_that_is_not_mm_ss_and_the_api_s_422_show_next_to_their_fie
     await expect(end_error).to_contain_text("must be after processing_timeframe_start")
     await expect(start_error).to_be_empty()
     await expect(page).to_have_url(re.compile(f"#/videos/{ready_batch['video_id']}$"))
+
+
+async def test_the_page_reads_times_as_creators_type_them(page: Page, site: str) -> None:
+    await page.goto(f"{site}/app/")
+    parsed = await page.evaluate(
+        """async (inputs) => {
+            const { parseClock, formatClock } = await import('/app/js/time.js');
+            return inputs.map((text) => {
+                const value = parseClock(text);
+                if (value === null) return 'empty';
+                return Number.isNaN(value) ? 'bad' : [value, formatClock(value, {precise: true})];
+            });
+        }""",
+        ["2:30", "02:30", "1:02:03", "75", "1:05.5", "", "2:75", "1:60:00", "two minutes", "1:2:3:4"],
+    )
+
+    assert parsed == [
+        [150, "2:30"],
+        [150, "2:30"],
+        [3723, "1:02:03"],
+        [75, "1:15"],
+        [65.5, "1:05.5"],
+        "empty",
+        "bad",
+        "bad",
+        "bad",
+        "bad",
+    ]

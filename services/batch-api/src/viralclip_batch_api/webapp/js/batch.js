@@ -294,6 +294,7 @@ export async function mountBatch(main, params, signal) {
       onClosed: () => {
         state.modal = null;
         state.clipId = null;
+        if (signal.aborted) return; // closed because the page moved on
         const card = grid.querySelector(`[data-clip-id="${CSS.escape(clipId)}"]`);
         if (location.hash.includes("/clips/")) history.replaceState(null, "", `#/batches/${encodeURIComponent(batch.batch_id)}`);
         (card || heading).focus();
@@ -301,6 +302,7 @@ export async function mountBatch(main, params, signal) {
     });
   }
 
+  signal.addEventListener("abort", () => state.modal?.close());
   showBatch(batch);
   await (batch.status === "draft" ? Promise.resolve() : loadClips());
   if (batch.status === "draft") follow();

@@ -10,8 +10,8 @@ import { label, progressBar } from "./ui.js";
 const CREATE = "/viral-clip/clips/{clip_id}/exports";
 const LIST = "/viral-clip/clips/{clip_id}/exports";
 const POLL_MS = 1000;
-const REFRAMES = { center: "Centre crop", fit: "Fit (blurred bars)", face: "Follow the face" };
-const RESOLUTIONS = { 1080: "1080p", 720: "720p preview" };
+const REFRAMES = { "": "Batch default", center: "Centre crop", fit: "Fit (blurred bars)", face: "Follow the face" };
+const RESOLUTIONS = { "": "Batch default (1080p)", 1080: "1080p", 720: "720p preview" };
 
 const exportId = (item) => item.export_id ?? item.id;
 const exportError = (item) => item.error_message ?? item.error ?? "the render failed";
@@ -24,9 +24,9 @@ export async function exportPanel({ clip, batch, onPlayExport }) {
     return section;
   }
   const settings = await requestProperties();
-  const reframe = h("select", {}, ["center", "fit", "face"].map((v) => h("option", { value: v }, label(REFRAMES, v))));
+  const reframe = h("select", {}, ["", "face", "center", "fit"].map((v) => h("option", { value: v }, label(REFRAMES, v))));
   const captions = h("input", { type: "checkbox", id: "export-captions", checked: batch().config.subtitle_enabled });
-  const resolution = h("select", {}, ["1080", "720"].map((v) => h("option", { value: v }, label(RESOLUTIONS, v))));
+  const resolution = h("select", {}, ["", "1080", "720"].map((v) => h("option", { value: v }, label(RESOLUTIONS, v))));
   const button = h("button", { type: "button", class: "button primary", id: "export-button" }, "Export MP4");
   const bar = progressBar("Export progress");
   const statusLine = h("p", { class: "export-status", id: "export-status", role: "status" });
@@ -67,9 +67,10 @@ export async function exportPanel({ clip, batch, onPlayExport }) {
       statusLine.textContent = status === "queued" ? "Queued for rendering…" : `Rendering… ${Math.round((item.progress ?? 0) * 100)}%`;
       return false;
     }
-    const path = item.file_url ?? `/viral-clip/exports/${encodeURIComponent(exportId(item))}/file`;
+    const path = item.download_url ?? `/viral-clip/exports/${encodeURIComponent(exportId(item))}/file`;
     const url = await loadableUrl(path);
-    statusLine.textContent = "Export ready.";
+    const facts = [item.resolution, item.size_bytes ? `${(item.size_bytes / 1e6).toFixed(1)} MB` : null].filter(Boolean);
+    statusLine.textContent = facts.length ? `Export ready: ${facts.join(", ")}.` : "Export ready.";
     replace(
       download,
       h("a", { class: "button", href: url, download: `${clip().title.slice(0, 60) || clip().clip_id}.mp4`, id: "export-download" }, "Download MP4"),
@@ -92,9 +93,9 @@ export async function exportPanel({ clip, batch, onPlayExport }) {
 
   button.addEventListener("click", async () => {
     const body = {};
-    if (settings.has("reframe")) body.reframe = reframe.value;
+    if (settings.has("reframe") && reframe.value) body.reframe = reframe.value;
     if (settings.has("captions")) body.captions = captions.checked;
-    if (settings.has("resolution")) body.resolution = resolution.value;
+    if (settings.has("resolution") && resolution.value) body.resolution = resolution.value;
     button.disabled = true;
     statusLine.textContent = "Starting the export…";
     replace(download);
