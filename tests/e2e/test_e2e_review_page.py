@@ -127,6 +127,7 @@ async def test_a_creator_registers_the_sample_gets_clips_and_reviews_them(
     await page.get_by_role("button", name="Register video").click()
     await expect(page).to_have_url(re.compile(f"#/videos/{video_id}$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    await page.screenshot(path=_shot("get-clips-1440.png"), full_page=True)
 
     # Get Clips: 30–60 s podcast clips from 0:20 (portrait, the default); two submissions at once.
     await expect(page.get_by_label("9:16 Portrait")).to_be_checked()
@@ -237,6 +238,15 @@ async def test_a_creator_registers_the_sample_gets_clips_and_reviews_them(
     await expect(reopened).to_be_hidden()
     await expect(page.locator(f'.clip-card[data-clip-id="{clip_id}"]')).to_be_focused()
 
+    # Finalize: the batch becomes final and its clips read-only.
+    await page.get_by_role("button", name="Finalize batch").click()
+    await expect(page.locator(".title-line .status-final")).to_be_visible()
+    await page.locator(f'.clip-card[data-clip-id="{clip_id}"]').click()
+    await expect(page.locator("#clip-modal").get_by_label("Title")).to_be_disabled()
+    await expect(page.locator("#finalize-note")).to_contain_text("final")
+    async with httpx.AsyncClient(base_url=system.api_url) as http:
+        assert (await http.get(f"/clip-batches/{batch_id}")).json()["status"] == "final"
+
 
 async def _clip_count(system: RunningSystem, batch_id: str, *, wait: Page) -> int:
     """The batch's clip count once the page shows it ready (the grid is drawn after that)."""
@@ -290,6 +300,10 @@ async def test_a_375_px_phone_shows_the_whole_flow_without_sideways_scrolling(
     page: Page, site: str, ready_batch: dict[str, Any]
 ) -> None:
     await page.set_viewport_size({"width": 375, "height": 812})
+    await page.goto(f"{site}/app/")
+    await expect(page.locator(".video-card").first).to_be_visible()
+    assert await page.evaluate(OVERFLOW) <= 0
+    await page.screenshot(path=_shot("videos-375.png"), full_page=True)
     await page.goto(f"{site}/app/#/videos/{ready_batch['video_id']}")
     await expect(page.locator("#get-clips")).to_be_visible()
     assert await page.evaluate(OVERFLOW) <= 0

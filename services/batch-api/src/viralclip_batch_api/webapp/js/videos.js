@@ -93,10 +93,14 @@ function registerForm() {
     { class: "form", id: "register-form", novalidate: true },
     h(
       "fieldset",
-      { class: "segmented" },
+      { class: "mode" },
       h("legend", {}, "Where is the video?"),
-      h("span", {}, modeUpload, h("label", { for: "mode-upload" }, "Upload a file")),
-      h("span", {}, modePath, h("label", { for: "mode-path" }, "On the server")),
+      h(
+        "div",
+        { class: "segmented" },
+        h("span", {}, modeUpload, h("label", { for: "mode-upload" }, "Upload a file")),
+        h("span", {}, modePath, h("label", { for: "mode-path" }, "On the server")),
+      ),
     ),
     field("Title", "title", title),
     uploadField,
