@@ -40,7 +40,7 @@ export function gradeChip(kind, grade) {
 }
 
 export function gradeChips(clip) {
-  return h("div", { class: "grades" }, Object.keys(GRADE_NAMES).map((kind) => gradeChip(kind, clip[`grade_${kind}`])));
+  return h("span", { class: "grades" }, Object.keys(GRADE_NAMES).map((kind) => gradeChip(kind, clip[`grade_${kind}`])));
 }
 
 const STATUS_LABELS = { draft: "Working", ready: "Ready to review", final: "Final", failed: "Failed" };
