@@ -397,3 +397,24 @@ async def test_the_page_reads_times_as_creators_type_them(page: Page, site: str)
         "bad",
         "bad",
     ]
+
+
+async def test_a_video_already_under_the_media_root_registers_by_its_path(
+    page: Page, site: str, system: RunningSystem, sample_media: Video
+) -> None:
+    media_file = system.media_root / sample_media.media_path
+    await page.goto(f"{site}/app/")
+    await page.get_by_text("On the server").click()
+    await page.get_by_label("Title").fill("The podcast, by path")
+    await page.get_by_label("Media path").fill("videos/not-there.mp4")
+    transcript_file = media_file.with_name("hwhap-114.transcript.json")
+    await page.get_by_label("Transcript file").set_input_files(transcript_file)
+    await page.get_by_role("button", name="Register video").click()
+    path_error = page.locator('[data-field="media_path"] .field-error')
+    await expect(path_error).to_contain_text("no file at 'videos/not-there.mp4'")
+
+    await page.get_by_label("Media path").fill(sample_media.media_path)
+    await page.get_by_role("button", name="Register video").click()
+    await expect(page).to_have_url(re.compile(r"#/videos/[^/]+$"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text("The podcast, by path")
+    await expect(page.locator("#batch-list")).to_contain_text("No batches yet")
