@@ -229,6 +229,17 @@ async def test_a_creator_registers_the_sample_gets_clips_and_reviews_them(
     await dialog.get_by_role("button", name="Save changes").click()
     await expect(dialog.locator("#saved-note")).to_have_text("Saved.")
     await expect(page.locator(f'.clip-card[data-clip-id="{clip_id}"] .clip-title')).to_have_text(new_title)
+
+    # Trim: two seconds off the end, typed as mm:ss.s; the API's answer is what the page shows.
+    trimmed_end = round(end - 2.0, 1)
+    await dialog.get_by_label("End (mm:ss.s)").fill(_clock(trimmed_end))
+    await dialog.get_by_role("button", name="Save changes").click()
+    await expect(dialog.locator("#saved-note")).to_have_text("Saved.")
+    async with httpx.AsyncClient(base_url=system.api_url) as http:
+        trimmed = (await http.get(f"/clips/{clip_id}")).json()
+    assert trimmed["end_time_sec"] == pytest.approx(trimmed_end, abs=0.01)
+    assert trimmed["status"] == "edited"
+    await expect(dialog.locator("#clip-modal-title + p")).to_contain_text(f"– {_clock(trimmed_end)} ·")
     await page.reload()
     reopened = page.get_by_role("dialog", name=new_title)
     await expect(reopened).to_be_visible()
@@ -253,6 +264,12 @@ async def _clip_count(system: RunningSystem, batch_id: str, *, wait: Page) -> in
     await expect(wait.locator(".status-ready")).to_be_visible(timeout=BATCH_TIMEOUT_MS)
     async with httpx.AsyncClient(base_url=system.api_url) as http:
         return int((await http.get(f"/clip-batches/{batch_id}/clips")).json()["count"])
+
+
+def _clock(seconds: float) -> str:
+    """`m:ss.s` as the page writes a time with tenths (`m:ss` when it has none)."""
+    minutes, rest = divmod(round(seconds, 1), 60)
+    return f"{int(minutes)}:{int(rest):02d}" if rest == int(rest) else f"{int(minutes)}:{rest:04.1f}"
 
 
 async def _shows(page: Page, clip_ids: list[str]) -> bool:
