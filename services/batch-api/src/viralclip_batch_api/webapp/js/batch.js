@@ -24,8 +24,17 @@ export async function mountBatch(main, params, signal) {
 
   const heading = h("h1", { tabindex: "-1" }, batch.name);
   const status = h("span", { class: "status-slot" });
-  const finalize = h("button", { type: "button", class: "button ghost", id: "finalize", hidden: true }, "Finalize batch");
-  const progressPanel = h("section", { class: "card progress-panel", id: "progress", "aria-labelledby": "progress-heading", "aria-live": "polite" });
+  const finalize = h(
+    "button",
+    { type: "button", class: "button ghost", id: "finalize", hidden: true },
+    "Finalize batch",
+  );
+  const progressPanel = h("section", {
+    class: "card progress-panel",
+    id: "progress",
+    "aria-labelledby": "progress-heading",
+    "aria-live": "polite",
+  });
   const results = h("section", { class: "results", id: "results", "aria-labelledby": "results-heading" });
 
   replace(
@@ -38,12 +47,21 @@ export async function mountBatch(main, params, signal) {
         { class: "crumbs", "aria-label": "Breadcrumb" },
         h("a", { href: "#/" }, "Videos"),
         h("span", { "aria-hidden": "true" }, " / "),
-        h("a", { href: `#/videos/${encodeURIComponent(batch.video_id)}` }, video ? video.title : batch.video_id),
+        h(
+          "a",
+          { href: `#/videos/${encodeURIComponent(batch.video_id)}` },
+          video ? video.title : batch.video_id,
+        ),
       ),
       h(
         "div",
         { class: "page-head" },
-        h("div", {}, h("div", { class: "title-line" }, heading, status), h("p", { class: "muted config-line" }, configLine(batch))),
+        h(
+          "div",
+          {},
+          h("div", { class: "title-line" }, heading, status),
+          h("p", { class: "muted config-line" }, configLine(batch)),
+        ),
         h("div", { class: "row" }, finalize),
       ),
       progressPanel,
@@ -53,7 +71,11 @@ export async function mountBatch(main, params, signal) {
 
   const bar = progressBar("Batch progress");
   const stageText = h("p", { class: "stage-text" });
-  const steps = h("ol", { class: "stepper" }, STAGES.map((stage) => h("li", { dataset: { stage } }, stage)));
+  const steps = h(
+    "ol",
+    { class: "stepper" },
+    STAGES.map((stage) => h("li", { dataset: { stage } }, stage)),
+  );
 
   function showBatch(next) {
     batch = next;
@@ -63,8 +85,17 @@ export async function mountBatch(main, params, signal) {
       replace(
         progressPanel,
         h("h2", { id: "progress-heading" }, "This batch failed"),
-        h("p", { class: "error-message", id: "batch-error" }, batch.error_message || "The pipeline gave up without saying why."),
-        h("div", { class: "row" }, h("button", { type: "button", class: "button primary", id: "retry", onclick: retry }, "Retry"), h("span", { class: "muted" }, "Runs the whole pipeline again as a new job.")),
+        h(
+          "p",
+          { class: "error-message", id: "batch-error" },
+          batch.error_message || "The pipeline gave up without saying why.",
+        ),
+        h(
+          "div",
+          { class: "row" },
+          h("button", { type: "button", class: "button primary", id: "retry", onclick: retry }, "Retry"),
+          h("span", { class: "muted" }, "Runs the whole pipeline again as a new job."),
+        ),
       );
       progressPanel.classList.add("failed");
       progressPanel.hidden = false;
@@ -82,7 +113,8 @@ export async function mountBatch(main, params, signal) {
       }
       bar.set(batch.progress, `${Math.round(batch.progress * 100)}%, ${batch.stage}`);
       stageText.textContent = `${STAGE_TEXT[batch.stage] || batch.stage} · ${Math.round(batch.progress * 100)}%`;
-      if (!progressPanel.contains(bar)) replace(progressPanel, h("h2", { id: "progress-heading" }, "Getting clips…"), steps, bar, stageText);
+      if (!progressPanel.contains(bar))
+        replace(progressPanel, h("h2", { id: "progress-heading" }, "Getting clips…"), steps, bar, stageText);
       progressPanel.hidden = false;
       results.hidden = true;
       return;
@@ -133,9 +165,22 @@ export async function mountBatch(main, params, signal) {
 
   // --- the grid -----------------------------------------------------------------------------------
 
-  const sortScore = h("input", { type: "radio", name: "sort", id: "sort-score", value: "score", checked: true });
+  const sortScore = h("input", {
+    type: "radio",
+    name: "sort",
+    id: "sort-score",
+    value: "score",
+    checked: true,
+  });
   const sortTime = h("input", { type: "radio", name: "sort", id: "sort-time", value: "time" });
-  const minScore = h("input", { type: "range", id: "min-score", min: "0", max: "10", step: "0.5", value: "0" });
+  const minScore = h("input", {
+    type: "range",
+    id: "min-score",
+    min: "0",
+    max: "10",
+    step: "0.5",
+    value: "0",
+  });
   const minScoreValue = h("output", { for: "min-score", id: "min-score-value" }, "0");
   const countText = h("p", { class: "muted", id: "clip-count", "aria-live": "polite" });
   const grid = h("ul", { class: "clip-grid", id: "clip-grid", "aria-label": "Clips" });
@@ -157,7 +202,13 @@ export async function mountBatch(main, params, signal) {
         h("span", {}, sortScore, h("label", { for: "sort-score" }, "Top score")),
         h("span", {}, sortTime, h("label", { for: "sort-time" }, "Timeline")),
       ),
-      h("div", { class: "range-field" }, h("label", { for: "min-score" }, "Min score"), minScore, minScoreValue),
+      h(
+        "div",
+        { class: "range-field" },
+        h("label", { for: "min-score" }, "Min score"),
+        minScore,
+        minScoreValue,
+      ),
       countText,
     ),
     grid,
@@ -206,7 +257,10 @@ export async function mountBatch(main, params, signal) {
       replace(grid, h("li", { class: "empty-state", id: "grid-empty" }, ...emptyState()));
       return;
     }
-    replace(grid, state.clips.map((clip, index) => h("li", {}, clipCard(clip, index))));
+    replace(
+      grid,
+      state.clips.map((clip, index) => h("li", {}, clipCard(clip, index))),
+    );
     grid.querySelector(`[data-clip-id="${CSS.escape(focusedId || "")}"]`)?.focus();
   }
 
@@ -215,27 +269,47 @@ export async function mountBatch(main, params, signal) {
       return [
         h("h3", {}, `No clips score ${state.minScore} or more`),
         h("p", {}, "Lower the minimum score to see more of this batch's clips."),
-        h("button", { type: "button", class: "button", onclick: () => {
-          minScore.value = "0";
-          minScore.dispatchEvent(new Event("input"));
-        } }, "Show all clips"),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "button",
+            onclick: () => {
+              minScore.value = "0";
+              minScore.dispatchEvent(new Event("input"));
+            },
+          },
+          "Show all clips",
+        ),
       ];
     }
     return [
       h("h3", {}, "This batch found no clips"),
-      h("p", {}, "Nothing in the chosen timeframe made a clip of the chosen length. Try a wider timeframe or another clip length."),
+      h(
+        "p",
+        {},
+        "Nothing in the chosen timeframe made a clip of the chosen length. Try a wider timeframe or another clip length.",
+      ),
       h("a", { class: "button", href: `#/videos/${encodeURIComponent(batch.video_id)}` }, "Get Clips again"),
     ];
   }
 
   function clipCard(clip, index) {
     const image = h("img", { alt: "", decoding: "async", loading: index < 12 ? "eager" : "lazy" });
-    const thumb = h("span", { class: "thumb" }, scoreBadge(clip.viral_score), h("span", { class: "duration-badge" }, formatClock(clip.duration_sec)));
+    const thumb = h(
+      "span",
+      { class: "thumb" },
+      scoreBadge(clip.viral_score),
+      h("span", { class: "duration-badge" }, formatClock(clip.duration_sec)),
+    );
     if (clip.thumbnail_url) {
       thumb.prepend(image);
-      loadableUrl(clip.thumbnail_url).then((url) => {
-        image.src = url;
-      }, () => thumb.classList.add("thumb-missing"));
+      loadableUrl(clip.thumbnail_url).then(
+        (url) => {
+          image.src = url;
+        },
+        () => thumb.classList.add("thumb-missing"),
+      );
     } else {
       thumb.classList.add("thumb-missing");
       thumb.prepend(h("span", { class: "thumb-note", title: clip.thumbnail_error || "" }, "No thumbnail"));
@@ -246,7 +320,11 @@ export async function mountBatch(main, params, signal) {
       {
         type: "button",
         class: "clip-card",
-        dataset: { clipId: clip.clip_id, start: String(clip.start_time_sec), score: String(clip.viral_score) },
+        dataset: {
+          clipId: clip.clip_id,
+          start: String(clip.start_time_sec),
+          score: String(clip.viral_score),
+        },
         "aria-label": `${clip.title}. Score ${clip.viral_score.toFixed(1)}, ${formatDuration(clip.duration_sec)} from ${formatClock(clip.start_time_sec)}. Grades: ${grades}.${clip.status === "edited" ? " Edited." : ""}`,
         onclick: () => {
           location.hash = `#/batches/${encodeURIComponent(batch.batch_id)}/clips/${encodeURIComponent(clip.clip_id)}`;
@@ -257,7 +335,12 @@ export async function mountBatch(main, params, signal) {
         "span",
         { class: "clip-body" },
         h("span", { class: "clip-title" }, clip.title),
-        h("span", { class: "clip-time" }, `${formatClock(clip.start_time_sec)} – ${formatClock(clip.end_time_sec)}`, clip.status !== "candidate" ? h("span", { class: "clip-status" }, clip.status) : null),
+        h(
+          "span",
+          { class: "clip-time" },
+          `${formatClock(clip.start_time_sec)} – ${formatClock(clip.end_time_sec)}`,
+          clip.status !== "candidate" ? h("span", { class: "clip-status" }, clip.status) : null,
+        ),
         gradeChips(clip),
       ),
     );
@@ -268,7 +351,14 @@ export async function mountBatch(main, params, signal) {
     const at = cards.indexOf(document.activeElement);
     if (at < 0) return;
     const columns = getComputedStyle(grid).gridTemplateColumns.split(" ").filter(Boolean).length || 1;
-    const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, Home: -at, End: cards.length - 1 - at };
+    const moves = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: columns,
+      ArrowUp: -columns,
+      Home: -at,
+      End: cards.length - 1 - at,
+    };
     if (!(event.key in moves)) return;
     event.preventDefault();
     const next = Math.max(0, Math.min(cards.length - 1, at + moves[event.key]));
@@ -296,7 +386,8 @@ export async function mountBatch(main, params, signal) {
         state.clipId = null;
         if (signal.aborted) return; // closed because the page moved on
         const card = grid.querySelector(`[data-clip-id="${CSS.escape(clipId)}"]`);
-        if (location.hash.includes("/clips/")) history.replaceState(null, "", `#/batches/${encodeURIComponent(batch.batch_id)}`);
+        if (location.hash.includes("/clips/"))
+          history.replaceState(null, "", `#/batches/${encodeURIComponent(batch.batch_id)}`);
         (card || heading).focus();
       },
     });
@@ -313,7 +404,10 @@ export async function mountBatch(main, params, signal) {
 function configLine(batch) {
   const c = batch.config;
   const frame = c.processing_timeframe;
-  const range = frame.end_sec == null && !frame.start_sec ? "whole video" : `${formatClock(frame.start_sec)} – ${frame.end_sec == null ? "end" : formatClock(frame.end_sec)}`;
+  const range =
+    frame.end_sec == null && !frame.start_sec
+      ? "whole video"
+      : `${formatClock(frame.start_sec)} – ${frame.end_sec == null ? "end" : formatClock(frame.end_sec)}`;
   return `${c.aspect_ratio} · ${c.clip_length_preset} · ${c.video_type.replaceAll("_", " ")} · ${range}${c.subtitle_enabled ? " · subtitles" : ""}`;
 }
 

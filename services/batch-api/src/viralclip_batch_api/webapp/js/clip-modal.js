@@ -9,7 +9,8 @@ import { clearErrors, field, formError, showErrors, showFieldError } from "./for
 import { formatClock, formatDuration, parseClock } from "./time.js";
 import { GRADE_NAMES, gradeChip, scoreBadge, toast } from "./ui.js";
 
-const FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), video[controls], [tabindex]:not([tabindex='-1'])";
+const FOCUSABLE =
+  "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), video[controls], [tabindex]:not([tabindex='-1'])";
 
 /** Open the modal for `clipId`; returns `{close()}`. `onClosed` runs once it is closed. */
 export async function openClipModal({ clipId, batch, video, onBatch, onClipChanged, onClosed }) {
@@ -17,7 +18,13 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
   const opener = document.activeElement;
   const titleId = "clip-modal-title";
 
-  const player = h("video", { controls: true, preload: "metadata", playsInline: true, id: "clip-player", "aria-label": "Clip preview" });
+  const player = h("video", {
+    controls: true,
+    preload: "metadata",
+    playsInline: true,
+    id: "clip-player",
+    "aria-label": "Clip preview",
+  });
   const playerNote = h("p", { class: "muted player-note", id: "player-note" });
   const replay = h("button", { type: "button", class: "button ghost small" }, "▶ Play the clip");
   const heading = h("h2", { id: titleId, tabindex: "-1" });
@@ -35,8 +42,16 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
   const endInput = h("input", { type: "text", inputMode: "decimal", size: 9, autocomplete: "off" });
   const save = h("button", { type: "submit", class: "button primary", id: "save-clip" }, "Save changes");
   const saved = h("p", { class: "saved-note", id: "saved-note", role: "status" });
-  const setStart = h("button", { type: "button", class: "button ghost small", title: "Start the clip at the player's position" }, "Set to player");
-  const setEnd = h("button", { type: "button", class: "button ghost small", title: "End the clip at the player's position" }, "Set to player");
+  const setStart = h(
+    "button",
+    { type: "button", class: "button ghost small", title: "Start the clip at the player's position" },
+    "Set to player",
+  );
+  const setEnd = h(
+    "button",
+    { type: "button", class: "button ghost small", title: "End the clip at the player's position" },
+    "Set to player",
+  );
   const form = h(
     "form",
     { class: "form edit-form", id: "edit-form", novalidate: true },
@@ -51,25 +66,62 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
     formError(),
     h("div", { class: "row" }, save, saved),
   );
-  const finalizeButton = h("button", { type: "button", class: "button ghost", id: "modal-finalize" }, "Finalize batch");
-  const exports = await exportPanel({ clip: () => clip, batch, player, onPlayExport: (url) => playSource(url, true) });
+  const finalizeButton = h(
+    "button",
+    { type: "button", class: "button ghost", id: "modal-finalize" },
+    "Finalize batch",
+  );
+  const exports = await exportPanel({
+    clip: () => clip,
+    batch,
+    player,
+    onPlayExport: (url) => playSource(url, true),
+  });
 
   const dialog = h(
     "dialog",
     { class: "modal", "aria-labelledby": titleId, id: "clip-modal" },
-    h("header", { class: "modal-head" }, score, h("div", { class: "modal-title" }, heading, timeLine), closeButton),
+    h(
+      "header",
+      { class: "modal-head" },
+      score,
+      h("div", { class: "modal-title" }, heading, timeLine),
+      closeButton,
+    ),
     h(
       "div",
       { class: "modal-body" },
-      h("div", { class: "modal-media" }, h("div", { class: "player-frame" }, player), h("div", { class: "row player-row" }, replay, playerNote), transcriptSection(transcript)),
+      h(
+        "div",
+        { class: "modal-media" },
+        h("div", { class: "player-frame" }, player),
+        h("div", { class: "row player-row" }, replay, playerNote),
+        transcriptSection(transcript),
+      ),
       h(
         "div",
         { class: "modal-info" },
         h("section", { "aria-label": "Grades" }, gradesBox),
-        h("section", { "aria-labelledby": "why-heading" }, h("h3", { id: "why-heading" }, "Why it works"), reason, hashtags),
-        h("section", { "aria-labelledby": "edit-heading", class: "edit-section" }, h("h3", { id: "edit-heading" }, "Edit"), form),
+        h(
+          "section",
+          { "aria-labelledby": "why-heading" },
+          h("h3", { id: "why-heading" }, "Why it works"),
+          reason,
+          hashtags,
+        ),
+        h(
+          "section",
+          { "aria-labelledby": "edit-heading", class: "edit-section" },
+          h("h3", { id: "edit-heading" }, "Edit"),
+          form,
+        ),
         exports,
-        h("section", { class: "finalize-section", "aria-label": "Batch" }, finalizeButton, h("p", { class: "muted", id: "finalize-note" })),
+        h(
+          "section",
+          { class: "finalize-section", "aria-label": "Batch" },
+          finalizeButton,
+          h("p", { class: "muted", id: "finalize-note" }),
+        ),
       ),
     ),
   );
@@ -80,20 +132,29 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
     replace(score, scoreBadge(clip.viral_score, { large: true }));
     heading.textContent = clip.title;
     timeLine.textContent = `${formatClock(clip.start_time_sec, { precise: true })} – ${formatClock(clip.end_time_sec, { precise: true })} · ${formatDuration(clip.duration_sec)} · ${clip.status}`;
-    replace(gradesBox, Object.keys(GRADE_NAMES).map((kind) => gradeChip(kind, clip[`grade_${kind}`])));
+    replace(
+      gradesBox,
+      Object.keys(GRADE_NAMES).map((kind) => gradeChip(kind, clip[`grade_${kind}`])),
+    );
     reason.textContent = clip.viral_reason || clip.description || "";
-    replace(hashtags, (clip.hashtags || []).map((tag) => h("li", {}, tag)));
+    replace(
+      hashtags,
+      (clip.hashtags || []).map((tag) => h("li", {}, tag)),
+    );
     renderTranscript();
     titleInput.value = clip.title;
     descriptionInput.value = clip.description;
     startInput.value = formatClock(clip.start_time_sec, { precise: true });
     endInput.value = formatClock(clip.end_time_sec, { precise: true });
     const final = batch().status === "final";
-    for (const control of [titleInput, descriptionInput, startInput, endInput, save, setStart, setEnd]) control.disabled = final;
+    for (const control of [titleInput, descriptionInput, startInput, endInput, save, setStart, setEnd])
+      control.disabled = final;
     finalizeButton.hidden = batch().status !== "ready";
     dialog.querySelector("#finalize-note").textContent = final
       ? "This batch is final: its clips can no longer be edited."
-      : batch().status === "ready" ? "Finalizing accepts the batch and locks its clips." : "";
+      : batch().status === "ready"
+        ? "Finalizing accepts the batch and locks its clips."
+        : "";
   }
 
   function renderTranscript() {
@@ -106,11 +167,21 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
     replace(
       transcript,
       segments.map((segment) => {
-        const inside = segment.start_sec >= clip.start_time_sec - 0.05 && segment.end_sec <= clip.end_time_sec + 0.05;
+        const inside =
+          segment.start_sec >= clip.start_time_sec - 0.05 && segment.end_sec <= clip.end_time_sec + 0.05;
         return h(
           "p",
           { class: inside ? "line" : "line outside" },
-          h("button", { type: "button", class: "line-time", "aria-label": `Play from ${formatClock(segment.start_sec)}`, onclick: () => seek(segment.start_sec, true) }, formatClock(segment.start_sec)),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "line-time",
+              "aria-label": `Play from ${formatClock(segment.start_sec)}`,
+              onclick: () => seek(segment.start_sec, true),
+            },
+            formatClock(segment.start_sec),
+          ),
           " ",
           segment.speaker ? h("span", { class: "speaker" }, `${segment.speaker}: `) : null,
           highlighted(segment.text, hook),
@@ -147,7 +218,11 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
       player.currentTime = clip.end_time_sec;
     }
   });
-  replay.addEventListener("click", () => (playingExport ? (player.currentTime = 0, player.play().catch(() => {})) : seek(clip.start_time_sec, true)));
+  replay.addEventListener("click", () =>
+    playingExport
+      ? ((player.currentTime = 0), player.play().catch(() => {}))
+      : seek(clip.start_time_sec, true),
+  );
   setStart.addEventListener("click", () => {
     startInput.value = formatClock(player.currentTime, { precise: true });
   });
@@ -163,8 +238,12 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
     saved.textContent = "";
     const start = parseClock(startInput.value);
     const end = parseClock(endInput.value);
-    if (!titleInput.value.trim()) return void showFieldError(form, "title", "A clip needs a title.") || titleInput.focus();
-    for (const [value, name, control] of [[start, "start_time_sec", startInput], [end, "end_time_sec", endInput]]) {
+    if (!titleInput.value.trim())
+      return void showFieldError(form, "title", "A clip needs a title.") || titleInput.focus();
+    for (const [value, name, control] of [
+      [start, "start_time_sec", startInput],
+      [end, "end_time_sec", endInput],
+    ]) {
       if (value === null || Number.isNaN(value)) {
         showFieldError(form, name, "Use mm:ss.s, for example 1:05.5.");
         control.focus();
@@ -216,7 +295,9 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
 
   dialog.addEventListener("keydown", (event) => {
     if (event.key !== "Tab") return;
-    const items = [...dialog.querySelectorAll(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+    const items = [...dialog.querySelectorAll(FOCUSABLE)].filter(
+      (el) => el.offsetParent !== null || el === document.activeElement,
+    );
     if (!items.length) return;
     const first = items[0];
     const last = items[items.length - 1];
@@ -250,7 +331,12 @@ export async function openClipModal({ clipId, batch, video, onBatch, onClipChang
 }
 
 function transcriptSection(transcript) {
-  return h("section", { class: "transcript-section", "aria-labelledby": "transcript-heading" }, h("h3", { id: "transcript-heading" }, "Transcript"), transcript);
+  return h(
+    "section",
+    { class: "transcript-section", "aria-labelledby": "transcript-heading" },
+    h("h3", { id: "transcript-heading" }, "Transcript"),
+    transcript,
+  );
 }
 
 /** `text` with the first occurrence of `hook` (or, when the hook spans lines, all of this line) marked. */
@@ -258,8 +344,13 @@ export function highlighted(text, hook) {
   if (!hook) return text;
   const at = text.toLowerCase().indexOf(hook.toLowerCase());
   if (at >= 0) {
-    return [text.slice(0, at), h("mark", { class: "hook", title: "The hook" }, text.slice(at, at + hook.length)), text.slice(at + hook.length)];
+    return [
+      text.slice(0, at),
+      h("mark", { class: "hook", title: "The hook" }, text.slice(at, at + hook.length)),
+      text.slice(at + hook.length),
+    ];
   }
-  if (text.trim() && hook.toLowerCase().includes(text.trim().toLowerCase())) return h("mark", { class: "hook", title: "The hook" }, text);
+  if (text.trim() && hook.toLowerCase().includes(text.trim().toLowerCase()))
+    return h("mark", { class: "hook", title: "The hook" }, text);
   return text;
 }

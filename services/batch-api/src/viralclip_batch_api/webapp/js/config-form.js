@@ -18,9 +18,25 @@ const GENRES = {
   product_review: "Product review",
 };
 const RATIOS = { "9:16": "Portrait", "1:1": "Square", "4:5": "Feed", "16:9": "Landscape" };
-const RATIO_USES = { "9:16": "Shorts, Reels, TikTok", "1:1": "Feeds", "4:5": "Instagram feed", "16:9": "YouTube" };
-const LENGTHS = { auto: "Auto (30–90 s)", "<30s": "Under 30 s", "30-60s": "30–60 s", "60-90s": "60–90 s", "90s-3m": "90 s – 3 min" };
-const STRATEGIES = { "": "Server default", auto: "Auto (by transcript size)", global: "One call for the whole video", per_window: "One call per window" };
+const RATIO_USES = {
+  "9:16": "Shorts, Reels, TikTok",
+  "1:1": "Feeds",
+  "4:5": "Instagram feed",
+  "16:9": "YouTube",
+};
+const LENGTHS = {
+  auto: "Auto (30–90 s)",
+  "<30s": "Under 30 s",
+  "30-60s": "30–60 s",
+  "60-90s": "60–90 s",
+  "90s-3m": "90 s – 3 min",
+};
+const STRATEGIES = {
+  "": "Server default",
+  auto: "Auto (by transcript size)",
+  global: "One call for the whole video",
+  per_window: "One call per window",
+};
 
 /** A fresh idempotency key; crypto.randomUUID needs a secure context, getRandomValues does not. */
 export function newIdempotencyKey() {
@@ -62,7 +78,11 @@ function ratioLabel(value) {
   frame.style.aspectRatio = `${w} / ${hgt}`;
   if (w >= hgt) frame.style.width = "32px";
   else frame.style.height = "32px";
-  return [h("span", { class: "ratio-box" }, frame), h("span", { class: "choice-title" }, `${value} ${RATIOS[value] || ""}`), h("span", { class: "choice-note" }, RATIO_USES[value] || "")];
+  return [
+    h("span", { class: "ratio-box" }, frame),
+    h("span", { class: "choice-title" }, `${value} ${RATIOS[value] || ""}`),
+    h("span", { class: "choice-note" }, RATIO_USES[value] || ""),
+  ];
 }
 
 /** The Get Clips form for `video`; `onCreated(batch)` runs once per created batch. */
@@ -71,40 +91,114 @@ export async function getClipsForm(video, onCreated) {
   const schema = document.components.schemas.ClipBatchCreate.properties;
   const defaults = Object.fromEntries(Object.entries(schema).map(([name, p]) => [name, p.default]));
 
-  const genre = h("select", {}, enumOf(document, schema.video_type).map((v) => h("option", { value: v, selected: v === defaults.video_type }, label(GENRES, v))));
+  const genre = h(
+    "select",
+    {},
+    enumOf(document, schema.video_type).map((v) =>
+      h("option", { value: v, selected: v === defaults.video_type }, label(GENRES, v)),
+    ),
+  );
   const subtitles = h("input", { type: "checkbox", checked: defaults.subtitle_enabled !== false });
-  const start = h("input", { type: "text", inputMode: "numeric", value: formatClock(defaults.processing_timeframe_start || 0), placeholder: "0:00", autocomplete: "off", size: 8 });
-  const end = h("input", { type: "text", inputMode: "numeric", placeholder: formatClock(video.duration_sec), autocomplete: "off", size: 8 });
+  const start = h("input", {
+    type: "text",
+    inputMode: "numeric",
+    value: formatClock(defaults.processing_timeframe_start || 0),
+    placeholder: "0:00",
+    autocomplete: "off",
+    size: 8,
+  });
+  const end = h("input", {
+    type: "text",
+    inputMode: "numeric",
+    placeholder: formatClock(video.duration_sec),
+    autocomplete: "off",
+    size: 8,
+  });
   const momentsMax = schema.include_specific_moments.anyOf?.find((p) => p.maxLength)?.maxLength || 500;
-  const moments = h("textarea", { rows: 2, maxLength: momentsMax, placeholder: "e.g. the part about water ice at the lunar poles" });
-  const strategy = h("select", {}, ["", ...enumOf(document, schema.scoring_strategy)].map((v) => h("option", { value: v }, label(STRATEGIES, v))));
-  const name = h("input", { type: "text", value: defaults.name || "default", maxLength: schema.name.maxLength || 120, autocomplete: "off" });
-  const webhook = h("input", { type: "url", placeholder: "https://example.com/hooks/viralclip", autocomplete: "off" });
+  const moments = h("textarea", {
+    rows: 2,
+    maxLength: momentsMax,
+    placeholder: "e.g. the part about water ice at the lunar poles",
+  });
+  const strategy = h(
+    "select",
+    {},
+    ["", ...enumOf(document, schema.scoring_strategy)].map((v) =>
+      h("option", { value: v }, label(STRATEGIES, v)),
+    ),
+  );
+  const name = h("input", {
+    type: "text",
+    value: defaults.name || "default",
+    maxLength: schema.name.maxLength || 120,
+    autocomplete: "off",
+  });
+  const webhook = h("input", {
+    type: "url",
+    placeholder: "https://example.com/hooks/viralclip",
+    autocomplete: "off",
+  });
   const submit = h("button", { type: "submit", class: "button primary large", id: "get-clips" }, "Get Clips");
 
   const form = h(
     "form",
     { class: "form get-clips", id: "get-clips-form", novalidate: true },
-    radioGroup("aspect_ratio", "Aspect ratio", enumOf(document, schema.aspect_ratio), defaults.aspect_ratio, ratioLabel),
-    radioGroup("clip_length_preset", "Clip length", enumOf(document, schema.clip_length_preset), defaults.clip_length_preset, (v) => label(LENGTHS, v)),
+    radioGroup(
+      "aspect_ratio",
+      "Aspect ratio",
+      enumOf(document, schema.aspect_ratio),
+      defaults.aspect_ratio,
+      ratioLabel,
+    ),
+    radioGroup(
+      "clip_length_preset",
+      "Clip length",
+      enumOf(document, schema.clip_length_preset),
+      defaults.clip_length_preset,
+      (v) => label(LENGTHS, v),
+    ),
     h(
       "div",
       { class: "field-row" },
       field("Genre", "video_type", genre),
       field("From (mm:ss)", "processing_timeframe_start", start, { hint: "Where to start looking." }),
-      field("To (mm:ss)", "processing_timeframe_end", end, { hint: `Empty: the end (${formatDuration(video.duration_sec)}).` }),
+      field("To (mm:ss)", "processing_timeframe_end", end, {
+        hint: `Empty: the end (${formatDuration(video.duration_sec)}).`,
+      }),
     ),
-    h("div", { class: "field checkbox", dataset: { field: "subtitle_enabled" } }, subtitles, h("label", { for: (subtitles.id = "subtitle_enabled") }, "Subtitles burned into exports"), h("p", { class: "field-error", role: "alert" })),
-    field("Moments to include", "include_specific_moments", moments, { hint: `Optional, up to ${momentsMax} characters.`, wide: true }),
+    h(
+      "div",
+      { class: "field checkbox", dataset: { field: "subtitle_enabled" } },
+      subtitles,
+      h("label", { for: (subtitles.id = "subtitle_enabled") }, "Subtitles burned into exports"),
+      h("p", { class: "field-error", role: "alert" }),
+    ),
+    field("Moments to include", "include_specific_moments", moments, {
+      hint: `Optional, up to ${momentsMax} characters.`,
+      wide: true,
+    }),
     h(
       "details",
       { class: "more-options" },
       h("summary", {}, "More options"),
-      h("div", { class: "field-row" }, field("Batch name", "name", name), field("Scoring strategy", "scoring_strategy", strategy)),
-      field("Webhook URL", "webhook_url", webhook, { hint: "Called, signed, when the batch ends (needs the server's webhook secret).", wide: true }),
+      h(
+        "div",
+        { class: "field-row" },
+        field("Batch name", "name", name),
+        field("Scoring strategy", "scoring_strategy", strategy),
+      ),
+      field("Webhook URL", "webhook_url", webhook, {
+        hint: "Called, signed, when the batch ends (needs the server's webhook secret).",
+        wide: true,
+      }),
     ),
     formError(),
-    h("div", { class: "row" }, submit, h("span", { class: "muted", id: "get-clips-note" }, "Clips appear in under a minute for most videos.")),
+    h(
+      "div",
+      { class: "row" },
+      submit,
+      h("span", { class: "muted", id: "get-clips-note" }, "Clips appear in under a minute for most videos."),
+    ),
   );
 
   let key = newIdempotencyKey();
@@ -118,7 +212,10 @@ export async function getClipsForm(video, onCreated) {
     const from = parseClock(start.value);
     const to = parseClock(end.value);
     let bad = false;
-    for (const [value, fieldName] of [[from, "processing_timeframe_start"], [to, "processing_timeframe_end"]]) {
+    for (const [value, fieldName] of [
+      [from, "processing_timeframe_start"],
+      [to, "processing_timeframe_end"],
+    ]) {
       if (Number.isNaN(value)) {
         showFieldError(form, fieldName, "Use mm:ss (or h:mm:ss), for example 2:30.");
         bad = true;
@@ -140,7 +237,8 @@ export async function getClipsForm(video, onCreated) {
       name: name.value.trim() || "default",
     };
     if (webhook.value.trim()) body.webhook_url = webhook.value.trim();
-    if (body.name !== "default" || body.scoring_strategy || body.webhook_url) form.querySelector(".more-options").open = true;
+    if (body.name !== "default" || body.scoring_strategy || body.webhook_url)
+      form.querySelector(".more-options").open = true;
     submit.disabled = true;
     submit.textContent = "Starting…";
     try {

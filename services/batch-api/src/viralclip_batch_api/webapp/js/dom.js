@@ -7,7 +7,8 @@ export function h(tag, attributes = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (name.startsWith("on") && typeof value === "function") element.addEventListener(name.slice(2), value);
     else if (name === "dataset") Object.assign(element.dataset, value);
-    else if (name in element && !name.includes("-") && name !== "list" && name !== "form") element[name] = value;
+    else if (name in element && !name.includes("-") && name !== "list" && name !== "form")
+      element[name] = value;
     else element.setAttribute(name, value === true ? "" : String(value));
   }
   append(element, children);

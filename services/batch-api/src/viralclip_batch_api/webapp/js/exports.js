@@ -10,7 +10,12 @@ import { label, progressBar } from "./ui.js";
 const CREATE = "/viral-clip/clips/{clip_id}/exports";
 const LIST = "/viral-clip/clips/{clip_id}/exports";
 const POLL_MS = 1000;
-const REFRAMES = { "": "Batch default", center: "Centre crop", fit: "Fit (blurred bars)", face: "Follow the face" };
+const REFRAMES = {
+  "": "Batch default",
+  center: "Centre crop",
+  fit: "Fit (blurred bars)",
+  face: "Follow the face",
+};
 const RESOLUTIONS = { "": "Batch default (1080p)", 1080: "1080p", 720: "720p preview" };
 
 const exportId = (item) => item.export_id ?? item.id;
@@ -18,15 +23,31 @@ const exportError = (item) => item.error_message ?? item.error ?? "the render fa
 
 /** The export section for the modal (empty and hidden when exports are not offered). */
 export async function exportPanel({ clip, batch, onPlayExport }) {
-  const section = h("section", { class: "export-section", id: "export-section", "aria-labelledby": "export-heading" });
+  const section = h("section", {
+    class: "export-section",
+    id: "export-section",
+    "aria-labelledby": "export-heading",
+  });
   if (!(await offers("POST", CREATE))) {
     section.hidden = true;
     return section;
   }
   const settings = await requestProperties();
-  const reframe = h("select", {}, ["", "face", "center", "fit"].map((v) => h("option", { value: v }, label(REFRAMES, v))));
-  const captions = h("input", { type: "checkbox", id: "export-captions", checked: batch().config.subtitle_enabled });
-  const resolution = h("select", {}, ["", "1080", "720"].map((v) => h("option", { value: v }, label(RESOLUTIONS, v))));
+  const reframe = h(
+    "select",
+    {},
+    ["", "face", "center", "fit"].map((v) => h("option", { value: v }, label(REFRAMES, v))),
+  );
+  const captions = h("input", {
+    type: "checkbox",
+    id: "export-captions",
+    checked: batch().config.subtitle_enabled,
+  });
+  const resolution = h(
+    "select",
+    {},
+    ["", "1080", "720"].map((v) => h("option", { value: v }, label(RESOLUTIONS, v))),
+  );
   const button = h("button", { type: "button", class: "button primary", id: "export-button" }, "Export MP4");
   const bar = progressBar("Export progress");
   const statusLine = h("p", { class: "export-status", id: "export-status", role: "status" });
@@ -42,7 +63,14 @@ export async function exportPanel({ clip, batch, onPlayExport }) {
       settings.has("reframe") ? field("Reframe", "reframe", reframe) : null,
       settings.has("resolution") ? field("Resolution", "resolution", resolution) : null,
     ),
-    settings.has("captions") ? h("div", { class: "field checkbox" }, captions, h("label", { for: "export-captions" }, "Burn captions word by word")) : null,
+    settings.has("captions")
+      ? h(
+          "div",
+          { class: "field checkbox" },
+          captions,
+          h("label", { for: "export-captions" }, "Burn captions word by word"),
+        )
+      : null,
     h("div", { class: "row" }, button),
     bar,
     statusLine,
@@ -64,17 +92,36 @@ export async function exportPanel({ clip, batch, onPlayExport }) {
       return true;
     }
     if (status !== "done") {
-      statusLine.textContent = status === "queued" ? "Queued for rendering…" : `Rendering… ${Math.round((item.progress ?? 0) * 100)}%`;
+      statusLine.textContent =
+        status === "queued"
+          ? "Queued for rendering…"
+          : `Rendering… ${Math.round((item.progress ?? 0) * 100)}%`;
       return false;
     }
     const path = item.download_url ?? `/viral-clip/exports/${encodeURIComponent(exportId(item))}/file`;
     const url = await loadableUrl(path);
-    const facts = [item.resolution, item.size_bytes ? `${(item.size_bytes / 1e6).toFixed(1)} MB` : null].filter(Boolean);
+    const facts = [
+      item.resolution,
+      item.size_bytes ? `${(item.size_bytes / 1e6).toFixed(1)} MB` : null,
+    ].filter(Boolean);
     statusLine.textContent = facts.length ? `Export ready: ${facts.join(", ")}.` : "Export ready.";
     replace(
       download,
-      h("a", { class: "button", href: url, download: `${clip().title.slice(0, 60) || clip().clip_id}.mp4`, id: "export-download" }, "Download MP4"),
-      h("button", { type: "button", class: "button ghost", onclick: () => onPlayExport(url) }, "Play the export"),
+      h(
+        "a",
+        {
+          class: "button",
+          href: url,
+          download: `${clip().title.slice(0, 60) || clip().clip_id}.mp4`,
+          id: "export-download",
+        },
+        "Download MP4",
+      ),
+      h(
+        "button",
+        { type: "button", class: "button ghost", onclick: () => onPlayExport(url) },
+        "Play the export",
+      ),
     );
     button.disabled = false;
     button.textContent = "Export again";
@@ -83,7 +130,8 @@ export async function exportPanel({ clip, batch, onPlayExport }) {
 
   async function followExport(id) {
     const item = await get(`/exports/${encodeURIComponent(id)}`);
-    if (!(await show(item)) && section.isConnected !== false) timer = setTimeout(() => followExport(id).catch(fail), POLL_MS);
+    if (!(await show(item)) && section.isConnected !== false)
+      timer = setTimeout(() => followExport(id).catch(fail), POLL_MS);
   }
 
   function fail(error) {

@@ -51,7 +51,9 @@ export function showErrors(form, error, aliases = {}) {
     for (const [name, message] of error.fieldErrors) {
       const target = aliases[name] || name;
       const base = target.split(/[.[]/)[0];
-      const shown = showFieldError(form, target, message) || (base !== target && showFieldError(form, base, `${name}: ${message}`));
+      const shown =
+        showFieldError(form, target, message) ||
+        (base !== target && showFieldError(form, base, `${name}: ${message}`));
       if (!shown) general.push(name ? `${name}: ${message}` : message);
     }
   } else {

@@ -12,7 +12,10 @@ const main = document.getElementById("main");
 
 const ROUTES = [
   [/^#?\/?$/, () => ({ key: "videos", mount: mountVideos, params: {} })],
-  [/^#\/videos\/([^/]+)$/, (m) => ({ key: `video:${m[1]}`, mount: mountVideo, params: { videoId: decodeURIComponent(m[1]) } })],
+  [
+    /^#\/videos\/([^/]+)$/,
+    (m) => ({ key: `video:${m[1]}`, mount: mountVideo, params: { videoId: decodeURIComponent(m[1]) } }),
+  ],
   [
     /^#\/batches\/([^/]+)(?:\/clips\/([^/]+))?$/,
     (m) => ({
@@ -54,8 +57,13 @@ async function route() {
   } catch (error) {
     if (controller.signal.aborted) return;
     main.replaceChildren(
-      h("section", { class: "empty-state" }, h("h1", {}, "Something went wrong"), h("p", {}, error.message),
-        h("a", { class: "button", href: "#/" }, "Back to your videos")),
+      h(
+        "section",
+        { class: "empty-state" },
+        h("h1", {}, "Something went wrong"),
+        h("p", {}, error.message),
+        h("a", { class: "button", href: "#/" }, "Back to your videos"),
+      ),
     );
   }
   document.title = `${main.querySelector("h1")?.textContent || "Review your clips"} — viralclip`;
@@ -91,10 +99,22 @@ function setUpToken() {
     toast("Token forgotten");
   });
   window.addEventListener("viralclip:unauthorized", () => {
-    banner.replaceChildren("This server needs an API token. ", h("button", { class: "link", type: "button", onclick: () => {
-      panel.open = true;
-      input.focus();
-    } }, "Enter it"), " and try again.");
+    banner.replaceChildren(
+      "This server needs an API token. ",
+      h(
+        "button",
+        {
+          class: "link",
+          type: "button",
+          onclick: () => {
+            panel.open = true;
+            input.focus();
+          },
+        },
+        "Enter it",
+      ),
+      " and try again.",
+    );
     banner.hidden = false;
   });
   show();

@@ -40,7 +40,11 @@ export function gradeChip(kind, grade) {
 }
 
 export function gradeChips(clip) {
-  return h("span", { class: "grades" }, Object.keys(GRADE_NAMES).map((kind) => gradeChip(kind, clip[`grade_${kind}`])));
+  return h(
+    "span",
+    { class: "grades" },
+    Object.keys(GRADE_NAMES).map((kind) => gradeChip(kind, clip[`grade_${kind}`])),
+  );
 }
 
 const STATUS_LABELS = { draft: "Working", ready: "Ready to review", final: "Final", failed: "Failed" };
@@ -54,7 +58,14 @@ export function progressBar(label) {
   const fill = h("span", { class: "progress-fill" });
   const bar = h(
     "div",
-    { class: "progress", role: "progressbar", "aria-label": label, "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": "0" },
+    {
+      class: "progress",
+      role: "progressbar",
+      "aria-label": label,
+      "aria-valuemin": "0",
+      "aria-valuemax": "100",
+      "aria-valuenow": "0",
+    },
     fill,
   );
   bar.set = (fraction, text) => {
@@ -68,5 +79,10 @@ export function progressBar(label) {
 
 /** A human label for an API enum value, falling back to the value itself. */
 export function label(labels, value) {
-  return labels[value] || String(value).replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
+  return (
+    labels[value] ||
+    String(value)
+      .replaceAll("_", " ")
+      .replace(/^./, (c) => c.toUpperCase())
+  );
 }

@@ -29,23 +29,46 @@ export async function mountVideo(main, { videoId }, signal) {
           "div",
           {},
           h("h1", {}, video.title),
-          h("p", { class: "muted" }, `${formatDuration(video.duration_sec)} · ${video.language} · ${video.transcript.length} transcript lines · registered ${formatWhen(video.created_at)}`),
+          h(
+            "p",
+            { class: "muted" },
+            `${formatDuration(video.duration_sec)} · ${video.language} · ${video.transcript.length} transcript lines · registered ${formatWhen(video.created_at)}`,
+          ),
           video.summary ? h("p", { class: "summary" }, video.summary) : null,
         ),
       ),
       h(
         "div",
         { class: "two-columns" },
-        h("section", { class: "card column-main", "aria-labelledby": "get-clips-heading" }, h("h2", { id: "get-clips-heading" }, "Get Clips"), form),
-        h("section", { class: "column-side", "aria-labelledby": "batches-heading" }, h("h2", { id: "batches-heading" }, "Batches"), batches),
+        h(
+          "section",
+          { class: "card column-main", "aria-labelledby": "get-clips-heading" },
+          h("h2", { id: "get-clips-heading" }, "Get Clips"),
+          form,
+        ),
+        h(
+          "section",
+          { class: "column-side", "aria-labelledby": "batches-heading" },
+          h("h2", { id: "batches-heading" }, "Batches"),
+          batches,
+        ),
       ),
     ),
   );
 
   async function refresh() {
-    const page = await get(`/videos/${encodeURIComponent(videoId)}/clip-batches${query({ limit: 50 })}`, { signal });
+    const page = await get(`/videos/${encodeURIComponent(videoId)}/clip-batches${query({ limit: 50 })}`, {
+      signal,
+    });
     if (!page.data.length) {
-      replace(batches, h("div", { class: "empty-state small" }, h("p", {}, "No batches yet. Choose a configuration and press Get Clips.")));
+      replace(
+        batches,
+        h(
+          "div",
+          { class: "empty-state small" },
+          h("p", {}, "No batches yet. Choose a configuration and press Get Clips."),
+        ),
+      );
     } else {
       replace(batches, page.data.map(batchRow));
     }
@@ -66,10 +89,25 @@ function batchRow(batch) {
   const clips = batch.clips_total == null ? "" : ` · ${batch.clips_total} clips`;
   return h(
     "a",
-    { class: "batch-row", href: `#/batches/${encodeURIComponent(batch.batch_id)}`, dataset: { batchId: batch.batch_id } },
-    h("span", { class: "batch-row-head" }, h("span", { class: "batch-name" }, batch.name), statusChip(batch.status)),
-    h("span", { class: "batch-meta" }, `${batch.config.aspect_ratio} · ${batch.config.clip_length_preset} · ${batch.config.video_type}${clips} · ${formatWhen(batch.created_at)}`),
+    {
+      class: "batch-row",
+      href: `#/batches/${encodeURIComponent(batch.batch_id)}`,
+      dataset: { batchId: batch.batch_id },
+    },
+    h(
+      "span",
+      { class: "batch-row-head" },
+      h("span", { class: "batch-name" }, batch.name),
+      statusChip(batch.status),
+    ),
+    h(
+      "span",
+      { class: "batch-meta" },
+      `${batch.config.aspect_ratio} · ${batch.config.clip_length_preset} · ${batch.config.video_type}${clips} · ${formatWhen(batch.created_at)}`,
+    ),
     batch.status === "draft" ? bar : null,
-    batch.status === "failed" && batch.error_message ? h("span", { class: "batch-error" }, batch.error_message) : null,
+    batch.status === "failed" && batch.error_message
+      ? h("span", { class: "batch-error" }, batch.error_message)
+      : null,
   );
 }

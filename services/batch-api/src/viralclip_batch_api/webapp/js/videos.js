@@ -24,7 +24,12 @@ export async function mountVideos(main, _params, signal) {
     more.hidden = loaded >= page.count;
     if (page.count === 0) {
       list.append(
-        h("div", { class: "empty-state small" }, h("h3", {}, "No videos yet"), h("p", {}, "Register one with the form to get clips from it.")),
+        h(
+          "div",
+          { class: "empty-state small" },
+          h("h3", {}, "No videos yet"),
+          h("p", {}, "Register one with the form to get clips from it."),
+        ),
       );
     }
   }
@@ -39,8 +44,19 @@ export async function mountVideos(main, _params, signal) {
       h(
         "div",
         { class: "two-columns" },
-        h("section", { "aria-labelledby": "videos-heading", class: "column-main" }, h("h2", { id: "videos-heading", class: "visually-hidden" }, "Registered videos"), list, more),
-        h("section", { class: "card column-side", "aria-labelledby": "register-heading" }, h("h2", { id: "register-heading" }, "Register a video"), registerForm()),
+        h(
+          "section",
+          { "aria-labelledby": "videos-heading", class: "column-main" },
+          h("h2", { id: "videos-heading", class: "visually-hidden" }, "Registered videos"),
+          list,
+          more,
+        ),
+        h(
+          "section",
+          { class: "card column-side", "aria-labelledby": "register-heading" },
+          h("h2", { id: "register-heading" }, "Register a video"),
+          registerForm(),
+        ),
       ),
     ),
   );
@@ -57,16 +73,31 @@ function videoCard(video) {
       "span",
       { class: "video-text" },
       h("span", { class: "video-title" }, video.title),
-      h("span", { class: "video-meta" }, `${formatDuration(video.duration_sec)} · ${video.language} · ${formatWhen(video.created_at)}`),
+      h(
+        "span",
+        { class: "video-meta" },
+        `${formatDuration(video.duration_sec)} · ${video.language} · ${formatWhen(video.created_at)}`,
+      ),
     ),
   );
 }
 
 function registerForm() {
-  const modeUpload = h("input", { type: "radio", name: "mode", value: "upload", id: "mode-upload", checked: true });
+  const modeUpload = h("input", {
+    type: "radio",
+    name: "mode",
+    value: "upload",
+    id: "mode-upload",
+    checked: true,
+  });
   const modePath = h("input", { type: "radio", name: "mode", value: "path", id: "mode-path" });
   const title = h("input", { type: "text", required: true, maxLength: 300, autocomplete: "off" });
-  const videoId = h("input", { type: "text", pattern: "[A-Za-z0-9][A-Za-z0-9._-]{0,127}", autocomplete: "off", placeholder: "generated when empty" });
+  const videoId = h("input", {
+    type: "text",
+    pattern: "[A-Za-z0-9][A-Za-z0-9._-]{0,127}",
+    autocomplete: "off",
+    placeholder: "generated when empty",
+  });
   const media = h("input", { type: "file", accept: "video/*,audio/*,.mkv,.mov,.mp4,.webm" });
   const mediaPath = h("input", { type: "text", placeholder: "videos/episode-12.mp4", autocomplete: "off" });
   const transcript = h("input", { type: "file", accept: ".json,.srt,.vtt,.txt,application/json,text/vtt" });
@@ -85,7 +116,9 @@ function registerForm() {
   const submit = h("button", { type: "submit", class: "button primary" }, "Register video");
 
   const uploadField = field("Video file", "media", media);
-  const pathField = field("Media path", "media_path", mediaPath, { hint: "A file already under the server's media root." });
+  const pathField = field("Media path", "media_path", mediaPath, {
+    hint: "A file already under the server's media root.",
+  });
   pathField.hidden = true;
 
   const form = h(
@@ -111,11 +144,15 @@ function registerForm() {
       { class: "more-options" },
       h("summary", {}, "More options"),
       field("Transcript format", "transcript_format", transcriptFormat),
-      field("Scenes file", "scenes", scenes, { hint: "Optional JSON list of scene cuts; derived from the transcript when absent." }),
+      field("Scenes file", "scenes", scenes, {
+        hint: "Optional JSON list of scene cuts; derived from the transcript when absent.",
+      }),
       field("Video id", "video_id", videoId, { hint: "Letters, digits, dot, dash, underscore." }),
       field("Language", "language", language, { hint: "BCP-47, e.g. en or id." }),
       field("Duration in seconds", "duration_sec", duration, { hint: "Read from the file when empty." }),
-      field("Summary", "summary", summary, { hint: "A few sentences about the whole video; it helps the scorer." }),
+      field("Summary", "summary", summary, {
+        hint: "A few sentences about the whole video; it helps the scorer.",
+      }),
     ),
     formError(),
     h("div", { class: "row" }, submit),
@@ -166,8 +203,13 @@ function registerForm() {
         if (scenes.files.length) data.set("scenes", scenes.files[0]);
         video = await post("/videos", { form: data });
       } else {
-        const body = { title: title.value.trim(), media_path: mediaPath.value.trim(), transcript: await transcript.files[0].text() };
-        for (const [name, value] of Object.entries(optional)) if (value) body[name] = name === "duration_sec" ? Number(value) : value;
+        const body = {
+          title: title.value.trim(),
+          media_path: mediaPath.value.trim(),
+          transcript: await transcript.files[0].text(),
+        };
+        for (const [name, value] of Object.entries(optional))
+          if (value) body[name] = name === "duration_sec" ? Number(value) : value;
         if (scenes.files.length) {
           try {
             body.scenes = JSON.parse(await scenes.files[0].text());
@@ -181,8 +223,12 @@ function registerForm() {
       toast(`Registered “${video.title}”`);
       location.hash = `#/videos/${encodeURIComponent(video.video_id)}`;
     } catch (error) {
-      form.querySelector("details.more-options").open ||= [...(error.fieldErrors?.keys() || [])].some((name) =>
-        ["video_id", "language", "summary", "transcript_format", "duration_sec", "scenes"].includes(name.split(/[.[]/)[0]));
+      form.querySelector("details.more-options").open ||= [...(error.fieldErrors?.keys() || [])].some(
+        (name) =>
+          ["video_id", "language", "summary", "transcript_format", "duration_sec", "scenes"].includes(
+            name.split(/[.[]/)[0],
+          ),
+      );
       showErrors(form, error);
     } finally {
       submit.disabled = false;
