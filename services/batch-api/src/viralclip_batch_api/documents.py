@@ -10,7 +10,7 @@ from typing import Any
 from viralclip_contracts import Clip, ClipBatchConfig, Event, Video
 from viralclip_runtime import current_trace_headers
 
-from .models import ClipBatchPublic, ClipPublic, VideoPublic
+from .models import ClipBatchPublic, ClipPublic, VideoPublic, VideoSummaryPublic
 from .projection import BatchState
 from .settings import API_PREFIX
 
@@ -34,6 +34,10 @@ def video_document(video: Video, created_at: datetime) -> Document:
 
 def video_public(doc: Document) -> VideoPublic:
     return VideoPublic.model_validate({**doc, "video_id": doc["_id"]})
+
+
+def video_summary(doc: Document) -> VideoSummaryPublic:
+    return VideoSummaryPublic.model_validate({**doc, "video_id": doc["_id"]})
 
 
 def outbox_entry(topic: str, event: Event, created_at: datetime) -> Document:

@@ -30,6 +30,7 @@ class Repository:
     async def create_indexes(self) -> None:
         """Indexes of the list queries (idempotent)."""
         await self.batches.create_index([("video_id", ASCENDING), ("created_at", DESCENDING)])
+        await self.videos.create_index([("created_at", DESCENDING)])
         await self.clips.create_index([("clip_batch_id", ASCENDING), ("viral_score", DESCENDING)])
         await self.batches.create_index([("status", ASCENDING)])  # the stall watch reads the drafts
 
@@ -43,6 +44,16 @@ class Repository:
 
     async def video(self, video_id: str) -> Document | None:
         return await self.videos.find_one({"_id": video_id})
+
+    async def videos_page(self, *, skip: int, limit: int) -> tuple[list[Document], int]:
+        """A page of the videos, newest first, without transcripts and scenes, and how many there are."""
+        cursor = (
+            self.videos.find({}, {"transcript": 0, "scenes": 0})
+            .sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+            .skip(skip)
+            .limit(limit)
+        )
+        return await cursor.to_list(None), await self.videos.count_documents({})
 
     async def insert_batch(self, doc: Document) -> bool:
         """Store a new batch with its outbox in one write; False when its id is taken."""
