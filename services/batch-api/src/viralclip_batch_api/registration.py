@@ -10,7 +10,8 @@ from starlette.datastructures import UploadFile
 from viralclip_contracts import TranscriptSegment, Video
 
 from .documents import utc_now, video_document, video_public
-from .errors import ConflictError, FieldError
+from .errors import ConflictError
+from .language_detection import resolve_language
 from .media import probe_duration, resolve_media_path, staged_upload, upload_path
 from .models import VideoCreate, VideoPublic
 from .repository import Repository
@@ -31,25 +32,27 @@ async def register_video(
     )
     # CPU-bound (~0.3 s for a 10-hour WebVTT file): keep the event loop free for other requests.
     transcript = await asyncio.to_thread(parse_transcript, source, data.transcript_format)
+    language, language_source = await asyncio.to_thread(resolve_language, data.language, None, transcript)
     if upload is not None:
         relative = upload_path(video_id, upload.filename)
         target = settings.media_root.resolve() / relative
         async with staged_upload(upload, target, max_bytes=settings.upload_max_bytes) as staged:
             duration = await _checked_duration(data, transcript, staged, settings)
     else:
-        absolute, relative = resolve_media_path(settings.media_root, data.media_path)
-        duration = await _checked_duration(data, transcript, absolute, settings)
+        media = resolve_media_path(settings.media_root, data.media_path)
+        relative = media.relative
+        duration = await _checked_duration(data, transcript, media.absolute, settings)
     video = Video(
         video_id=video_id,
         title=data.title,
         media_path=relative,
         duration_sec=duration,
-        language=data.language,
+        language=language,
         summary=data.summary,
         transcript=transcript,
         scenes=tuple(sorted(data.scenes, key=lambda s: s.start_sec)),
     )
-    doc = video_document(video, utc_now())
+    doc = {**video_document(video, utc_now()), "language_source": language_source.value}
     if not await repo.insert_video(doc):
         raise ConflictError(f"video {video_id!r} already exists")
     return video_public(doc)
@@ -62,8 +65,6 @@ async def _checked_duration(
     duration = data.duration_sec
     if duration is None:
         duration = await probe_duration(media, timeout_sec=settings.probe_timeout_sec)
-        if duration is None:
-            raise FieldError("duration_sec", "could not be probed from the media file; give duration_sec")
     check_transcript(transcript, duration)
     check_scenes(data.scenes, duration)
     return duration

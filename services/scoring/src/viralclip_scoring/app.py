@@ -1,5 +1,6 @@
 """Composition root of the scoring service: settings → provider → scorer → the windows.ready subscriber."""
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from viralclip_contracts import (
     WINDOWS_READY,
     BatchFailed,
     ClipsScored,
+    ScoringStrategy,
     Stage,
     WindowsReady,
 )
@@ -25,10 +27,9 @@ from viralclip_runtime import (
 from .batch_scoring import BatchScorer
 from .handlers import handle_windows_ready
 from .metrics import ScoringMetrics
-from .openai_provider import OpenAIProvider, make_openai_client
+from .openai_provider import LLM_RETRY, OpenAIProvider, make_openai_client
 from .providers import ClipProvider, HeuristicProvider
 from .repository import MongoScoringRepository
-from .retries import RetryPolicy
 from .settings import ScoringSettings
 
 SERVICE = "scoring"
@@ -52,7 +53,7 @@ def build_provider(settings: ScoringSettings) -> ClipProvider:
             settings.openai_model,
             extra={"provider": "heuristic"},
         )
-        return HeuristicProvider(settings.trend_lexicon())
+        return HeuristicProvider(settings.extra_trend_words())
     key = settings.openai_api_key.get_secret_value()
     client = make_openai_client(
         api_key=key, base_url=settings.openai_base_url, timeout_sec=settings.openai_timeout_sec
@@ -65,8 +66,8 @@ def build_provider(settings: ScoringSettings) -> ClipProvider:
         client,
         model=settings.openai_model,
         timeout_sec=settings.openai_timeout_sec,
-        retry=RetryPolicy(
-            max_attempts=settings.openai_max_attempts, max_delay_sec=settings.openai_max_delay_sec
+        retry=dataclasses.replace(
+            LLM_RETRY, max_attempts=settings.openai_max_attempts, max_delay_sec=settings.openai_max_delay_sec
         ),
         secret=key,
     )
@@ -80,12 +81,15 @@ def build_worker(
     """The worker with its windows.ready subscriber registered; the broker starts with the app."""
     context = worker_context(SERVICE, settings)
     repository = MongoScoringRepository(context.db)
+    chosen = provider or build_provider(settings)
     scorer = BatchScorer(
-        provider or build_provider(settings),
+        chosen,
         repository,
-        strategy=settings.scoring_strategy,
+        strategy=_strategy(chosen, settings),
         concurrency=settings.scoring_concurrency,
+        chunk_sec=settings.scoring_chunk_sec,
         on_exchange=ScoringMetrics(context.registry).observe,
+        deadline=settings.batch_deadline_sec,
     )
     context.broker.publisher(
         settings.topic(CLIPS_SCORED),
@@ -111,6 +115,12 @@ def build_worker(
     )
     subscriber(on_windows_ready)
     return ScoringWorker(context=context, scorer=scorer)
+
+
+def _strategy(provider: ClipProvider, settings: ScoringSettings) -> ScoringStrategy:
+    """The offline scorer has no prompt to keep small: it scores a batch in one call, so it knows where
+    each window sits in the video (boilerplate) and keeps titles distinct across the whole batch."""
+    return ScoringStrategy.GLOBAL if isinstance(provider, HeuristicProvider) else settings.scoring_strategy
 
 
 def build_app(settings: ScoringSettings | None = None) -> AsgiFastStream:

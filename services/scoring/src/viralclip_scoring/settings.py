@@ -1,6 +1,7 @@
 """Settings of the scoring service (environment variables `VIRALCLIP_*`, plus `OPENAI_API_KEY`)."""
 
 import json
+import math
 from pathlib import Path
 from typing import Literal, Self
 
@@ -9,7 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from viralclip_contracts import ScoringStrategy
 from viralclip_runtime import ServiceSettings, env_alias
 
-from .heuristic_lexicon import DEFAULT_TREND_LEXICON, merge_lexicon
+from .chunks import DEFAULT_CHUNK_SEC
 from .openai_provider import DEFAULT_MODEL
 
 
@@ -42,11 +43,24 @@ class ScoringSettings(ServiceSettings):
     )
     scoring_concurrency: int = Field(default=4, ge=1, le=64, description="LLM calls at once.")
     scoring_strategy: ScoringStrategy = Field(
-        default=ScoringStrategy.AUTO, description="global, per_window, or auto (by transcript size)."
+        default=ScoringStrategy.AUTO,
+        description="chunked, global or per_window; auto is chunked.",
+    )
+    scoring_chunk_sec: float = Field(
+        default=DEFAULT_CHUNK_SEC,
+        ge=480,
+        le=900,
+        description="Span of one chunk of the chunked strategy, in seconds (8 to 15 minutes).",
+    )
+    scoring_batch_deadline_sec: float | None = Field(
+        default=None,
+        gt=0,
+        description="Time a batch's LLM calls may take in all; calls still running then count as failed "
+        "windows. Default: calls ÷ concurrency × the call timeout, plus 60 s (inside batch-api's deadline).",
     )
     trend_lexicon_path: Path | None = Field(
         default=None,
-        description="JSON {video_type: [words]} added to the offline scorer's trend lexicon.",
+        description="JSON {video_type: [words]} added to the offline scorer's trend lexicon (all languages).",
     )
 
     @field_validator("openai_api_key", "openai_base_url", mode="before")
@@ -63,6 +77,13 @@ class ScoringSettings(ServiceSettings):
             )
         return self
 
+    def batch_deadline_sec(self, calls: int) -> float:
+        """How long a batch of `calls` LLM calls may take (see `scoring_batch_deadline_sec`)."""
+        if self.scoring_batch_deadline_sec is not None:
+            return self.scoring_batch_deadline_sec
+        rounds = math.ceil(max(1, calls) / self.scoring_concurrency)
+        return rounds * self.openai_timeout_sec + 60.0
+
     @property
     def provider(self) -> Literal["openai", "heuristic"]:
         """The provider in effect: `auto` becomes openai with a key, else heuristic."""
@@ -70,10 +91,11 @@ class ScoringSettings(ServiceSettings):
             return "openai" if self.openai_api_key is not None else "heuristic"
         return self.scoring_provider
 
-    def trend_lexicon(self) -> dict[str, frozenset[str]]:
-        """The built-in trend lexicon extended with the words of `trend_lexicon_path`, if set."""
+    def extra_trend_words(self) -> dict[str, frozenset[str]]:
+        """The lower-cased words of `trend_lexicon_path` per video type (none when unset); the offline
+        scorer adds them to the trend lexicon of every language."""
         if self.trend_lexicon_path is None:
-            return dict(DEFAULT_TREND_LEXICON)
+            return {}
         try:
             extra = json.loads(self.trend_lexicon_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
@@ -85,4 +107,4 @@ class ScoringSettings(ServiceSettings):
             raise ValueError(
                 f"trend_lexicon_path {self.trend_lexicon_path}: expected {{video_type: [words]}}"
             )
-        return merge_lexicon(DEFAULT_TREND_LEXICON, extra)
+        return {str(kind): frozenset(word.lower() for word in words) for kind, words in extra.items()}

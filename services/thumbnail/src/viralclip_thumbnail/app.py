@@ -14,6 +14,7 @@ from viralclip_contracts import (
     Stage,
     ThumbnailsDone,
 )
+from viralclip_media import FfmpegRunner, PyAvStillMaker, StillMaker, ffmpeg_runner
 from viralclip_runtime import (
     WorkerContext,
     consumer_options,
@@ -21,7 +22,6 @@ from viralclip_runtime import (
     worker_context,
 )
 
-from .ffmpeg import FfmpegRunner, SubprocessFfmpegRunner, locate_ffmpeg
 from .handlers import ThumbnailOptions, handle_clips_scored
 from .metrics import MeasuredRunner, ThumbnailMetrics
 from .repository import MongoThumbnailRepository
@@ -34,14 +34,14 @@ def build_worker(
     settings: ThumbnailSettings,
     *,
     runner: FfmpegRunner | None = None,
+    stills: StillMaker | None = None,
 ) -> WorkerContext:
     """The worker with its clips.scored subscriber registered; the broker starts with the app."""
     context = worker_context(SERVICE, settings)
     metrics = ThumbnailMetrics(context.registry)
-    ffmpeg = MeasuredRunner(
-        runner or SubprocessFfmpegRunner(locate_ffmpeg(settings.ffmpeg_path)), metrics.ffmpeg_seconds
-    )
+    ffmpeg = MeasuredRunner(runner or ffmpeg_runner(settings.ffmpeg_path), metrics.ffmpeg_seconds)
     repository = MongoThumbnailRepository(context.db)
+    decoder = stills or (PyAvStillMaker() if settings.decodes_in_process else None)
     options = ThumbnailOptions(
         media_root=settings.media_root,
         long_side=settings.thumbnail_long_side,
@@ -63,7 +63,12 @@ def build_worker(
         async def work() -> None:
             with metrics.batch_seconds.time():
                 await handle_clips_scored(
-                    event, repository=repository, runner=ffmpeg, publish=context.publish, options=options
+                    event,
+                    repository=repository,
+                    runner=ffmpeg,
+                    publish=context.publish,
+                    options=options,
+                    stills=decoder,
                 )
 
         await context.deliver(msg, event, work, stage=Stage.THUMBNAILS)

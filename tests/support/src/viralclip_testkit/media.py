@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from viralclip_media import FfmpegRunner, locate_ffmpeg, probe_media
 
 FRAME_WIDTH = 1280
 FRAME_HEIGHT = 720
@@ -28,12 +29,7 @@ _COLOURS = 62
 
 def ffmpeg_executable() -> str:
     """The system ffmpeg when on PATH, else the static binary of the `imageio-ffmpeg` wheel."""
-    system = shutil.which("ffmpeg")
-    if system is not None:
-        return system
-    import imageio_ffmpeg
-
-    return str(imageio_ffmpeg.get_ffmpeg_exe())
+    return locate_ffmpeg()
 
 
 def colour_at_second(second: int) -> tuple[int, int, int]:
@@ -58,8 +54,18 @@ def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
     return sum((x - y) ** 2 for x, y in zip(a, b, strict=True))
 
 
-def write_timestamp_video(path: Path, duration_sec: int, fps: int = 5) -> Path:
-    """Write a 1280x720 H.264 MP4 whose central column's colour encodes the second (2 s GOP)."""
+def write_timestamp_video(
+    path: Path,
+    duration_sec: int,
+    fps: int = 5,
+    *,
+    size: tuple[int, int] = (FRAME_WIDTH, FRAME_HEIGHT),
+    audio: bool = False,
+) -> Path:
+    """Write an H.264 MP4 (1280x720 unless `size` says otherwise; bars scaled with it) whose central
+    column's colour encodes the second (2 s GOP); `audio` adds a 440 Hz AAC tone."""
+    width, height = size
+    bar = round(BAR_WIDTH * width / FRAME_WIDTH)
     second = f"mod(floor(N/{fps}),{_COLOURS})+1"
     colour = (
         f"geq=r='{_LEVEL}*mod({second},4)'"
@@ -67,12 +73,13 @@ def write_timestamp_video(path: Path, duration_sec: int, fps: int = 5) -> Path:
         f":b='{_LEVEL}*floor(({second})/16)'"
     )
     bars = (
-        f"drawbox=x=0:y=0:w={BAR_WIDTH}:h={FRAME_HEIGHT}:color=black:t=fill,"
-        f"drawbox=x={FRAME_WIDTH - BAR_WIDTH}:y=0:w={BAR_WIDTH}:h={FRAME_HEIGHT}:color=white:t=fill"
+        f"drawbox=x=0:y=0:w={bar}:h={height}:color=black:t=fill,"
+        f"drawbox=x={width - bar}:y=0:w={bar}:h={height}:color=white:t=fill"
     )
-    graph = f"{colour},scale={FRAME_WIDTH}:{FRAME_HEIGHT}:flags=neighbor,format=yuv420p,{bars}"
+    graph = f"{colour},scale={width}:{height}:flags=neighbor,format=yuv420p,{bars}"
     source = f"color=c=black:s=16x9:r={fps}:d={duration_sec}"
-    _encode(path, ["-f", "lavfi", "-i", source, "-vf", graph, "-g", str(2 * fps)], timeout=120)
+    tone = ["-f", "lavfi", "-i", f"sine=f=440:d={duration_sec}", "-c:a", "aac"] if audio else []
+    _encode(path, ["-f", "lavfi", "-i", source, *tone, "-vf", graph, "-g", str(2 * fps)], timeout=120)
     return path
 
 
@@ -133,3 +140,14 @@ def read_rgb(image_path: Path, width: int, height: int) -> RgbImage:
     if len(result.stdout) != 3 * width * height:
         raise ValueError(f"{image_path}: decoded {len(result.stdout)} bytes, expected {width}x{height} RGB")
     return RgbImage(width, height, result.stdout)
+
+
+async def read_video_frame(runner: FfmpegRunner, video_path: Path, at_sec: float) -> RgbImage:
+    """The frame of a video shown at `at_sec` seconds (input seeking), decoded to RGB pixels."""
+    info = await probe_media(runner, video_path, timeout_sec=30)
+    args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-ss", f"{at_sec:.3f}", "-i", str(video_path)]
+    args += ["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
+    result = (await runner.run(args, timeout_sec=30, capture_stdout=True)).check(f"decoding {video_path}")
+    if len(result.stdout) != 3 * info.pixel_width * info.pixel_height:
+        raise ValueError(f"{video_path}: no whole frame at {at_sec:.3f} s ({len(result.stdout)} bytes)")
+    return RgbImage(info.pixel_width, info.pixel_height, result.stdout)

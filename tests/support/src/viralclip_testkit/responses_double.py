@@ -9,8 +9,9 @@
 By default it answers one plausible clip inside each window found in the prompt. A `Script` steers it:
 `queue` behaviours are used by the next calls in order, `by_window` ones by calls covering that window,
 and `default` by the rest. Another process steers it over HTTP: `POST /_control` with a Script as JSON,
-`GET /_calls`, `POST /_reset`. Run it alone with
-`python -m viralclip_testkit.responses_double --port 8765 --latency 0.4`.
+`GET /_calls`, `POST /_reset`. A behaviour's latency may grow with the answer: `latency_sec` plus
+`latency_per_output_token_sec` per output token (as `usage` counts them), recorded per call. Run it alone
+with `python -m viralclip_testkit.responses_double --port 8765 --latency 0.4`.
 """
 
 import argparse
@@ -59,6 +60,9 @@ class Behaviour(BaseModel):
 
     kind: Kind = "ok"
     latency_sec: float = Field(default=0.0, ge=0, description="Delay before answering.")
+    latency_per_output_token_sec: float = Field(
+        default=0.0, ge=0, description="Extra delay per output token of the answer (a model's decoding)."
+    )
     retry_after_sec: float | None = Field(default=1.0, description="Retry-After of a rate_limit.")
     status_code: int = Field(default=500, description="Status of a server_error.")
     echo_authorization: bool = Field(
@@ -92,6 +96,7 @@ class RecordedCall(BaseModel):
     authorization: str = Field(default="", description="The Authorization header the call carried.")
     received_at: float = Field(default=0.0, description="time.monotonic() when the call arrived.")
     answered_at: float | None = Field(default=None, description="time.monotonic() when it was answered.")
+    latency_sec: float = Field(default=0.0, description="The delay the double applied to this call.")
 
 
 class _State:
@@ -124,25 +129,25 @@ class _State:
                     return self.script.by_window[window_id]
             return self.script.queue.pop(0) if self.script.queue else self.script.default
 
-    def record(self, body: dict[str, Any], window_ids: list[str], kind: Kind, authorization: str) -> int:
-        """Record an arriving call; returns its number (1-based)."""
+    def record(
+        self, body: dict[str, Any], window_ids: list[str], kind: Kind, authorization: str
+    ) -> RecordedCall:
+        """Record an arriving call."""
         text_format = (body.get("text") or {}).get("format") or {}
         with self.lock:
-            number = len(self.calls) + 1
-            self.calls.append(
-                RecordedCall(
-                    number=number,
-                    model=str(body.get("model", "")),
-                    instructions=str(body.get("instructions") or ""),
-                    input=_input_text(body.get("input")),
-                    window_ids=window_ids,
-                    schema_name=text_format.get("name"),
-                    kind=kind,
-                    authorization=authorization,
-                    received_at=time.monotonic(),
-                )
+            call = RecordedCall(
+                number=len(self.calls) + 1,
+                model=str(body.get("model", "")),
+                instructions=str(body.get("instructions") or ""),
+                input=_input_text(body.get("input")),
+                window_ids=window_ids,
+                schema_name=text_format.get("name"),
+                kind=kind,
+                authorization=authorization,
+                received_at=time.monotonic(),
             )
-            return number
+            self.calls.append(call)
+            return call
 
     def shift(self, window: PromptWindow) -> int:
         """With `vary_answers`, how often this window was answered before (its clip starts that many
@@ -155,11 +160,9 @@ class _State:
             self.answers_per_window[key] += 1
         return earlier
 
-    def answered(self, number: int) -> None:
+    def answered(self, call: RecordedCall) -> None:
         with self.lock:
-            for index, call in enumerate(self.calls):
-                if call.number == number:
-                    self.calls[index] = call.model_copy(update={"answered_at": time.monotonic()})
+            call.answered_at = time.monotonic()
 
 
 def create_app(state: _State) -> FastAPI:
@@ -180,15 +183,14 @@ def create_app(state: _State) -> FastAPI:
         prompt_input = _input_text(body.get("input"))
         window_ids = [window.window_id for window in parse_windows(prompt_input)]
         behaviour = state.take(window_ids)
-        number = state.record(body, window_ids, behaviour.kind, request.headers.get("authorization", ""))
-        await asyncio.sleep(behaviour.latency_sec)
+        call = state.record(body, window_ids, behaviour.kind, request.headers.get("authorization", ""))
         try:
-            answer = await _answer(behaviour, str(body.get("model", "")), prompt_input, state)
+            answer = await _delayed_answer(behaviour, str(body.get("model", "")), prompt_input, state, call)
             if behaviour.echo_authorization and answer.status_code >= 400:
                 return _echoing(answer, request.headers.get("authorization", ""))
             return answer
         finally:
-            state.answered(number)
+            state.answered(call)
 
     @app.post("/_control")
     async def control(script: Script, reset_calls: bool = False) -> dict[str, int]:
@@ -210,6 +212,21 @@ def create_app(state: _State) -> FastAPI:
         return {"calls": 0}
 
     return app
+
+
+async def _delayed_answer(
+    behaviour: Behaviour, model: str, prompt_input: str, state: _State, call: RecordedCall
+) -> Response:
+    """The answer after the behaviour's latency (plus its per-output-token latency, if any)."""
+    if not behaviour.latency_per_output_token_sec:
+        await asyncio.sleep(behaviour.latency_sec)
+        return await _answer(behaviour, model, prompt_input, state)
+    answer = await _answer(behaviour, model, prompt_input, state)
+    delay = behaviour.latency_sec + behaviour.latency_per_output_token_sec * _output_tokens(answer)
+    with state.lock:
+        call.latency_sec = delay
+    await asyncio.sleep(delay)
+    return answer
 
 
 async def _answer(behaviour: Behaviour, model: str, prompt_input: str, state: _State) -> Response:
@@ -236,6 +253,15 @@ async def _answer(behaviour: Behaviour, model: str, prompt_input: str, state: _S
         return JSONResponse(body)
     text = answer_text(prompt_input, _SHAPES.get(kind, "ok"), state.shift)
     return JSONResponse(response_body(model=model, prompt_input=prompt_input, text=text))
+
+
+def _output_tokens(response: Response) -> int:
+    """The answer's output tokens, as its `usage` reports them (0 for an error)."""
+    try:
+        usage = json.loads(bytes(response.body)).get("usage") or {}
+    except ValueError:
+        return 0
+    return int(usage.get("output_tokens", 0))
 
 
 def _error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -353,8 +379,12 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--latency-per-token", type=float, default=0.0, help="extra seconds per output token")
     arguments = parser.parse_args()
-    state = _State(Script(default=Behaviour(latency_sec=arguments.latency)))
+    behaviour = Behaviour(
+        latency_sec=arguments.latency, latency_per_output_token_sec=arguments.latency_per_token
+    )
+    state = _State(Script(default=behaviour))
     print(f"Responses double on http://{arguments.host}:{arguments.port}/v1", flush=True)
     uvicorn.run(create_app(state), host=arguments.host, port=arguments.port, log_level="warning")
 
