@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 import httpx
-from faststream.kafka import KafkaMessage
 from pydantic import Field
 
 from viralclip_contracts import BATCH_CREATED, PIPELINE_TOPICS, BatchCreated, PipelineEvent
-from viralclip_runtime import WorkerContext, consumer_options, ensure_topics, worker_context
+from viralclip_runtime import WorkerContext, ensure_topics, worker_context
 
 from .changes import BatchChanges
 from .commands import BatchCommands
@@ -65,21 +64,14 @@ class Service:
 
 
 def _subscribe(context: WorkerContext, settings: BatchApiSettings, projector: Projector) -> None:
-    topics = [settings.topic(name) for name in PIPELINE_TOPICS]
-
-    async def on_pipeline_event(event: AnyPipelineEvent, msg: KafkaMessage) -> None:
-        async def work() -> None:
-            await projector.project(event)
-
-        await context.deliver(msg, event, work)
-
-    subscriber = context.broker.subscriber(
-        *topics,
+    @context.subscriber(
+        *(settings.topic(name) for name in PIPELINE_TOPICS),
         title="batch-api projector",
         description="Projects batch and job status from every pipeline event.",
-        **consumer_options(settings, group=context.group),
     )
-    subscriber(on_pipeline_event)
+    async def on_pipeline_event(event: AnyPipelineEvent) -> None:
+        await projector.project(event)
+
     context.broker.publisher(
         settings.topic(BATCH_CREATED),
         title="batch-api outbox relay",

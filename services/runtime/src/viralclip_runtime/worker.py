@@ -1,19 +1,22 @@
 """The shell of a worker service: FastStream app with health, readiness, metrics and AsyncAPI routes.
 
-A worker's composition root (`build_app`) creates a `WorkerContext` (settings → clients → ports), registers
-its subscribers on `context.broker` (each handler's body ends in `context.deliver(...)`), and returns
-`worker_app(context)`; `run_worker` serves it with uvicorn, which turns SIGTERM/SIGINT into a graceful stop
-(in-flight handlers finish, bounded by the broker's graceful timeout, and commit).
+A worker's composition root (`build_app`) creates a `WorkerContext` (settings → clients → ports),
+declares its subscribers with `@context.subscriber(topic, description=..., stage=...)` on handlers that
+take the event (the context wraps each in the at-least-once ack policy), and returns
+`worker_app(context)`; `run_worker` serves it with uvicorn, which turns SIGTERM/SIGINT into a graceful
+stop (in-flight handlers finish, bounded by the broker's graceful timeout, and commit).
 """
 
 import asyncio
 import contextlib
 import functools
+import inspect
 import json
 import logging
-from collections.abc import Iterator
+import typing
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
@@ -29,8 +32,10 @@ from viralclip_contracts import PIPELINE_TOPICS, BatchFailed, Event, Stage
 
 from . import delivery
 from .deadletter import DeadLetters
-from .delivery import Inbox, Work
-from .kafka import consumer_group, ensure_topics, make_broker, publish_event
+from .delivery import Work
+from .identity import next_event
+from .inbox import Inbox
+from .kafka import consumer_group, consumer_options, ensure_topics, make_broker, publish_event
 from .logs import configure_logging
 from .mongo import Document, connect_mongo, database, redact_uri
 from .observability import metrics_registry, tracer_provider
@@ -38,6 +43,8 @@ from .retry import RetryPolicy
 from .settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
+E = TypeVar("E", bound=Event)
+Handler = Callable[[E], Awaitable[None]]
 
 
 @dataclass
@@ -81,9 +88,52 @@ class WorkerContext:
             on_unexpected=None if stage is None else functools.partial(self._report, event, stage),
         )
 
+    def subscriber(
+        self, *topics: str, description: str, stage: Stage | None = None, title: str | None = None
+    ) -> Callable[[Handler[E]], Handler[E]]:
+        """Declare `handler(event)` as this worker's consumer of `topics` (already suffixed names).
+
+        The event type is the handler's first parameter's annotation (the contract FastStream
+        validates and documents). Each message runs through `deliver` with manual acks
+        (`consumer_options`): de-duplicated, retried, acked only after the handler returned; a
+        pipeline `stage` reports an unexpected error as its `batch.failed`.
+        """
+
+        def register(handler: Handler[E]) -> Handler[E]:
+            subscribe = self.broker.subscriber(
+                *topics,
+                title=title,
+                description=description,
+                **consumer_options(self.settings, group=self.group),
+            )
+            subscribe(self._delivering(handler, stage))
+            return handler
+
+        return register
+
+    def _delivering(self, handler: Handler[E], stage: Stage | None) -> Callable[..., Awaitable[None]]:
+        """FastStream's callback for `handler`: the event (typed as the handler's) and the message."""
+
+        async def on_message(event: E, msg: KafkaMessage) -> None:
+            await self.deliver(msg, event, functools.partial(handler, event), stage=stage)
+
+        first = next(iter(inspect.signature(handler).parameters))
+        event_type = typing.get_type_hints(handler, include_extras=True)[first]
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        on_message.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                inspect.Parameter(first, kind, annotation=event_type),
+                inspect.Parameter("msg", kind, annotation=KafkaMessage),
+            ],
+            return_annotation=None,
+        )
+        on_message.__name__ = on_message.__qualname__ = handler.__name__
+        on_message.__doc__ = handler.__doc__
+        return on_message
+
     async def _report(self, event: Event, stage: Stage, error: Exception) -> None:
         await self.publish(
-            delivery.next_event(
+            next_event(
                 event, BatchFailed, producer=self.service, stage=stage, error_message=unexpected(stage, error)
             )
         )
