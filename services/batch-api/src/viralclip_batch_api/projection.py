@@ -1,9 +1,10 @@
 """The batch state machine: pipeline events and user commands → the batch's projected state.
 
-Pure: no clock, no database. Stages only move forward (queued → windowing → scoring → thumbnails →
-done); a duplicate, late or out-of-order event and any event of a stale job change nothing. The
-status goes draft → ready → final, or draft → failed; a failed batch restarts as a new job.
-The same machine projects a `jobs` document: a job's state is a batch state pinned to that job id.
+Pure: no clock, no database. Stages only move forward, in the order of the contracts' pipeline table
+(queued → windowing → scoring → thumbnails → done), each event to the stage after its row; a
+duplicate, late or out-of-order event and any event of a stale job change nothing. The status goes
+draft → ready → final, or draft → failed; a failed batch restarts as a new job. The same machine
+projects a `jobs` document: a job's state is a batch state pinned to that job id.
 """
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from viralclip_contracts import (
-    BatchCreated,
+    BATCH_PIPELINE,
     BatchFailed,
     ClipsScored,
     PipelineEvent,
@@ -33,34 +34,16 @@ class BatchStatus(StrEnum):
     FAILED = "failed"
 
 
-STAGE_ORDER: tuple[Stage, ...] = (
-    Stage.QUEUED,
-    Stage.WINDOWING,
-    Stage.SCORING,
-    Stage.THUMBNAILS,
-    Stage.DONE,
-)
-# Share of the work done when a stage starts; scoring (LLM calls) takes most of the time.
-STAGE_PROGRESS: dict[Stage, float] = {
-    Stage.QUEUED: 0.0,
-    Stage.WINDOWING: 0.05,
-    Stage.SCORING: 0.2,
-    Stage.THUMBNAILS: 0.85,
-    Stage.DONE: 1.0,
-}
-# The stage a batch enters once the event's work is done.
-_STAGE_AFTER = {
-    BatchCreated: Stage.WINDOWING,
-    WindowsReady: Stage.SCORING,
-    ClipsScored: Stage.THUMBNAILS,
-    ThumbnailsDone: Stage.DONE,
-}
+STAGE_ORDER: tuple[Stage, ...] = BATCH_PIPELINE.stages
+"""The stages in the order a batch passes them (the contracts' pipeline table)."""
+STAGE_PROGRESS: dict[Stage, float] = {stage: BATCH_PIPELINE.progress_at(stage) for stage in STAGE_ORDER}
+"""Share of the work done when a stage starts, from each stage's share in the pipeline table."""
 TERMINAL_STATUSES = frozenset({BatchStatus.READY, BatchStatus.FINAL, BatchStatus.FAILED})
 
 
 def stage_rank(stage: Stage) -> int:
     """Position of `stage` in the pipeline, 0 = queued."""
-    return STAGE_ORDER.index(stage)
+    return BATCH_PIPELINE.rank(stage)
 
 
 class BatchState(BaseModel):
@@ -120,7 +103,7 @@ def apply_event(state: BatchState, event: PipelineEvent) -> Projected:
         return Projected(state, Outcome.ENDED)
     if isinstance(event, BatchFailed):
         return Projected(_failed(state, event, event_id), Outcome.APPLIED)
-    target = _STAGE_AFTER[type(event)]
+    target = BATCH_PIPELINE.stage_after(type(event))
     if stage_rank(target) <= stage_rank(state.stage):
         return Projected(state, Outcome.LATE)
     changes: dict[str, object] = {
@@ -129,7 +112,7 @@ def apply_event(state: BatchState, event: PipelineEvent) -> Projected:
         "applied_event_ids": (*state.applied_event_ids, event_id),
         **_counts(event),
     }
-    if target is Stage.DONE:
+    if target is BATCH_PIPELINE.done:
         changes["status"] = BatchStatus.READY
     return Projected(state.model_copy(update=changes), Outcome.APPLIED)
 
