@@ -8,6 +8,7 @@ import pytest
 
 from viralclip_batch_api import registration, transcripts
 from viralclip_batch_api.models import VideoCreate
+from viralclip_batch_api.records import VideoRecord
 from viralclip_batch_api.repository import Repository
 from viralclip_batch_api.settings import BatchApiSettings
 
@@ -16,13 +17,13 @@ SRT = "1\n00:00:00,500 --> 00:00:01,500\nHello there.\n"
 
 class MemoryRepository:
     def __init__(self) -> None:
-        self.videos: dict[str, dict[str, Any]] = {}
+        self.videos: dict[str, VideoRecord] = {}
 
-    async def video(self, video_id: str) -> dict[str, Any] | None:
+    async def video(self, video_id: str) -> VideoRecord | None:
         return self.videos.get(video_id)
 
-    async def insert_video(self, doc: dict[str, Any]) -> bool:
-        return self.videos.setdefault(doc["_id"], doc) is doc
+    async def insert_video(self, video: VideoRecord) -> bool:
+        return self.videos.setdefault(video.video_id, video) is video
 
 
 async def test_a_transcript_is_parsed_off_the_event_loop(

@@ -92,7 +92,7 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         ports.webhook_resolver or system_resolver,
         timeout_sec=settings.webhook_resolve_timeout_sec,
     )
-    webhooks = WebhookSender(context.db, http, settings, guard)
+    webhooks = WebhookSender(repo, http, settings, guard)
     relay = OutboxRelay(
         repo,
         ports.publisher or KafkaEventPublisher(context.broker, settings),

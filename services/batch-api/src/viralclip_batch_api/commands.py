@@ -6,24 +6,17 @@ Each loads, calls the pure core (validation, projection, idempotency), and store
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
 from viralclip_contracts import BATCH_CREATED, BatchCreated, ClipBatchConfig
-from viralclip_runtime import derived_event_id
+from viralclip_runtime import current_trace_headers, derived_event_id
 
 from . import idempotency
-from .documents import (
-    Document,
-    batch_document,
-    batch_public,
-    clip_public,
-    outbox_entry,
-    state_fields,
-    state_from_document,
-    utc_now,
-)
 from .errors import ConflictError, FieldError, NotFoundError
 from .models import ClipBatchCreate, ClipBatchPublic, ClipPublic, ClipUpdate
-from .projection import BatchState, BatchStatus, finalize, restart
+from .projection import BatchStatus, finalize, restart
+from .public import batch_public, clip_public
+from .records import BatchRecord, Idempotency, OutboxEntry, utc_now
 from .repository import Repository
 from .settings import BatchApiSettings
 from .validation import check_timeframe, edited_clip
@@ -38,6 +31,11 @@ logger = logging.getLogger(__name__)
 
 def _new_job_id() -> str:
     return f"j-{uuid.uuid4().hex[:16]}"
+
+
+def _outbox_entry(event: BatchCreated, at: datetime) -> OutboxEntry:
+    """The entry that publishes `event`, carrying the trace of the request that wrote it."""
+    return OutboxEntry.of(event, created_at=at, trace_context=current_trace_headers())
 
 
 def _created_event(batch_id: str, video_id: str, job_id: str, config: ClipBatchConfig) -> BatchCreated:
@@ -70,7 +68,7 @@ class BatchCommands:
         video = await self._repo.video(video_id)
         if video is None:
             raise NotFoundError("video", video_id)
-        return float(video["duration_sec"])
+        return video.duration_sec
 
     async def _check_webhook(self, url: str) -> None:
         if self._settings.webhook_secret is None:
@@ -93,7 +91,7 @@ class BatchCommands:
         check_timeframe(config, duration)
         if body.webhook_url is not None:
             await self._check_webhook(str(body.webhook_url))
-        fingerprint = idempotency.fingerprint(video_id, body.model_dump(mode="json"))
+        fingerprint = idempotency.fingerprint(video_id, body)
         if key is not None:
             batch_id = idempotency.batch_id_for_key(idempotency.validate_key(key))
         else:
@@ -101,61 +99,61 @@ class BatchCommands:
         job_id = _new_job_id()
         now = utc_now()
         event = _created_event(batch_id, video_id, job_id, config)
-        doc = batch_document(
+        batch = BatchRecord(
             batch_id=batch_id,
             video_id=video_id,
             name=body.name,
             config=config,
-            state=BatchState(current_job_id=job_id),
+            current_job_id=job_id,
             webhook_url=str(body.webhook_url) if body.webhook_url else None,
             created_at=now,
-            outbox=[outbox_entry(BATCH_CREATED, event, now)],
-            idempotency={"fingerprint": fingerprint} if key is not None else None,
+            updated_at=now,
+            outbox=(_outbox_entry(event, now),),
+            idempotency=Idempotency(fingerprint=fingerprint) if key is not None else None,
         )
-        if await self._repo.insert_batch(doc):
+        if await self._repo.insert_batch(batch):
             logger.info(
                 "clip batch created", extra={"batch_id": batch_id, "job_id": job_id, "video_id": video_id}
             )
             self._wake_relay()
-            return batch_public(doc), False
+            return batch_public(batch), False
         existing = await self._repo.batch(batch_id)
         if existing is None:  # only a random id can collide and then vanish; astronomically rare
             raise ConflictError("batch id collision; send the request again")
-        idempotency.ensure_same_request(existing.get("idempotency", {}).get("fingerprint"), fingerprint)
+        stored = existing.idempotency.fingerprint if existing.idempotency is not None else None
+        idempotency.ensure_same_request(stored, fingerprint)
         return batch_public(existing), True
 
-    async def _load(self, batch_id: str) -> Document:
-        doc = await self._repo.batch(batch_id)
-        if doc is None:
+    async def _load(self, batch_id: str) -> BatchRecord:
+        batch = await self._repo.batch(batch_id)
+        if batch is None:
             raise NotFoundError("clip batch", batch_id)
-        return doc
+        return batch
 
     async def finalize(self, batch_id: str) -> ClipBatchPublic:
         """Mark a ready batch final (409 otherwise)."""
         for _ in range(_MAX_RACES):
-            doc = await self._load(batch_id)
-            state = state_from_document(doc)
-            final = finalize(state)
-            if final == state:
-                return batch_public(doc)
-            changes = {**state_fields(final), "updated_at": utc_now()}
-            if await self._repo.update_batch(batch_id, version=doc["version"], changes=changes):
-                return batch_public({**doc, **changes})
+            batch = await self._load(batch_id)
+            final = finalize(batch.state)
+            if final == batch.state:
+                return batch_public(batch)
+            written = await self._repo.save_batch_state(batch, final, at=utc_now())
+            if written is not None:
+                return batch_public(written)
         raise ConflictError("the batch is changing too fast; try again")
 
     async def retry(self, batch_id: str) -> ClipBatchPublic:
         """Restart a failed batch as a new job, publishing a new `batch.created` via the outbox."""
         for _ in range(_MAX_RACES):
-            doc = await self._load(batch_id)
-            fresh = restart(state_from_document(doc), _new_job_id())
+            batch = await self._load(batch_id)
+            fresh = restart(batch.state, _new_job_id())
+            event = _created_event(batch_id, batch.video_id, fresh.current_job_id, batch.config)
             now = utc_now()
-            config = ClipBatchConfig.model_validate(doc["config"])
-            event = _created_event(batch_id, doc["video_id"], fresh.current_job_id, config)
-            changes = {**state_fields(fresh), "updated_at": now}
-            pushed = {"outbox": outbox_entry(BATCH_CREATED, event, now)}
-            if await self._repo.update_batch(batch_id, version=doc["version"], changes=changes, push=pushed):
+            entry = _outbox_entry(event, now)
+            written = await self._repo.save_batch_state(batch, fresh, at=now, publish=entry)
+            if written is not None:
                 self._wake_relay()
-                return batch_public({**doc, **changes})
+                return batch_public(written)
         raise ConflictError("the batch is changing too fast; try again")
 
 
@@ -165,11 +163,11 @@ async def edit_clip(repo: Repository, clip_id: str, edit: ClipUpdate) -> ClipPub
     if clip is None:
         raise NotFoundError("clip", clip_id)
     batch = await repo.batch(clip.clip_batch_id)
-    if batch is not None and batch.get("status") == BatchStatus.FINAL:
+    if batch is not None and batch.status is BatchStatus.FINAL:
         raise ConflictError("the clip's batch is final; its clips can no longer be edited")
     video = await repo.video(clip.video_id)
     if video is None:
         raise NotFoundError("video", clip.video_id)
-    edited = edited_clip(clip, edit, float(video["duration_sec"]))
+    edited = edited_clip(clip, edit, video.duration_sec)
     await repo.save_clip_edit(edited)
     return clip_public(edited)

@@ -8,7 +8,8 @@ the video id and the canonical body) tells a replay (same body) from a misuse (o
 import hashlib
 import json
 from enum import StrEnum
-from typing import Any
+
+from pydantic import BaseModel
 
 from .errors import FieldError
 
@@ -32,9 +33,10 @@ def validate_key(key: str) -> str:
     return key
 
 
-def fingerprint(video_id: str, body: dict[str, Any]) -> str:
+def fingerprint(video_id: str, body: BaseModel) -> str:
     """Hash of what was asked: the video and the body as canonical JSON (key order ignored)."""
-    canonical = json.dumps({"video_id": video_id, "body": body}, sort_keys=True, separators=(",", ":"))
+    request = {"video_id": video_id, "body": body.model_dump(mode="json")}
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -15,15 +15,14 @@ from typing import Protocol
 
 from faststream.kafka import KafkaBroker
 
-from viralclip_contracts import EVENT_BY_TOPIC, Event
+from viralclip_contracts import Event
 from viralclip_runtime import TRANSIENT_ERRORS, publish_event, trace_context
 
-from .documents import Document
+from .records import OutboxEntry
 from .repository import Repository
 from .settings import BatchApiSettings
 
 logger = logging.getLogger(__name__)
-_PENDING = {"outbox": {"$elemMatch": {"sent_at": None}}}
 
 
 class EventPublisher(Protocol):
@@ -60,23 +59,16 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish every pending entry of every batch, oldest batch first; returns how many."""
         published = 0
-        cursor = self._repo.batches.find(_PENDING, {"outbox": 1}).sort("created_at", 1)
-        async for doc in cursor:
-            for entry in doc["outbox"]:
-                if entry.get("sent_at") is None:
-                    await self._publish(doc["_id"], entry)
-                    published += 1
+        async for batch_id, entry in self._repo.pending_outbox():
+            await self._publish(batch_id, entry)
+            published += 1
         return published
 
-    async def _publish(self, batch_id: str, entry: Document) -> None:
-        event = EVENT_BY_TOPIC[entry["topic"]].model_validate(entry["event"])
-        with trace_context(entry.get("trace_context") or {}):  # the trace of the request that wrote it
-            await self._publisher.publish(entry["topic"], event)
-            await self._repo.batches.update_one(
-                {"_id": batch_id, "outbox.event_id": entry["event_id"]},
-                {"$set": {"outbox.$.sent_at": datetime.now(UTC)}},
-            )
-            logger.info("outbox event published", extra={"batch_id": batch_id, "topic": entry["topic"]})
+    async def _publish(self, batch_id: str, entry: OutboxEntry) -> None:
+        with trace_context(entry.trace_context):  # the trace of the request that wrote it
+            await self._publisher.publish(entry.topic, entry.event)
+            await self._repo.mark_sent(batch_id, entry.event_id, at=datetime.now(UTC))
+            logger.info("outbox event published", extra={"batch_id": batch_id, "topic": entry.topic})
 
     async def run(self) -> None:
         """Relay until cancelled. Broker or database outages are retried at the next poll;

@@ -8,18 +8,16 @@ and re-applies. Re-delivered events change nothing (the inbox skips them; the st
 import logging
 from collections.abc import Awaitable, Callable
 
-from pymongo.errors import DuplicateKeyError
-
 from viralclip_contracts import PipelineEvent
 
 from .changes import BatchChanges
-from .documents import Document, state_fields, state_from_document, utc_now
 from .projection import BatchState, apply_event
-from .repository import JOBS, Repository
+from .records import BatchRecord, JobRecord, utc_now
+from .repository import Repository
 
 logger = logging.getLogger(__name__)
 _MAX_RACES = 20
-OnTerminal = Callable[[Document, BatchState], Awaitable[None]]
+OnTerminal = Callable[[BatchRecord, BatchState], Awaitable[None]]
 
 
 class ProjectionContention(TimeoutError):
@@ -31,7 +29,6 @@ class Projector:
 
     def __init__(self, repo: Repository, changes: BatchChanges, on_terminal: OnTerminal) -> None:
         self._repo = repo
-        self._jobs = repo.db[JOBS]
         self._changes = changes
         self._on_terminal = on_terminal
 
@@ -42,14 +39,13 @@ class Projector:
 
     async def _project_batch(self, event: PipelineEvent) -> None:
         for _ in range(_MAX_RACES):
-            doc = await self._repo.batch(event.batch_id)
-            if doc is None:
+            batch = await self._repo.batch(event.batch_id)
+            if batch is None:
                 logger.info("event for an unknown batch ignored")
                 return
-            result = apply_event(state_from_document(doc), event)
+            result = apply_event(batch.state, event)
             if result.changed:
-                changes = {**state_fields(result.state), "updated_at": utc_now()}
-                if not await self._repo.update_batch(event.batch_id, version=doc["version"], changes=changes):
+                if await self._repo.save_batch_state(batch, result.state, at=utc_now()) is None:
                     continue
                 self._changes.notify()
                 logger.info(
@@ -58,42 +54,28 @@ class Projector:
             else:
                 logger.info("event left the batch unchanged", extra={"outcome": result.outcome})
             if result.state.is_terminal and event.job_id == result.state.current_job_id:
-                await self._on_terminal(doc, result.state)
+                await self._on_terminal(batch, result.state)
             return
         raise ProjectionContention(f"batch {event.batch_id}: too many concurrent updates")
 
     async def _project_job(self, event: PipelineEvent) -> None:
         for _ in range(_MAX_RACES):
-            doc = await self._jobs.find_one({"_id": event.job_id})
-            if doc is None:
-                state = BatchState(current_job_id=event.job_id)
+            job = await self._repo.job(event.job_id)
+            if job is None:
                 now = utc_now()
-                result = apply_event(state, event)
-                fresh = {
-                    "_id": event.job_id,
-                    "batch_id": event.batch_id,
-                    "video_id": event.video_id,
-                    **state_fields(result.state),
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 0,
-                }
-                try:
-                    await self._jobs.insert_one(fresh)
-                except DuplicateKeyError:
-                    continue
-                return
-            result = apply_event(state_from_document(doc), event)
-            if not result.changed:
-                return
-            changes = {
-                **state_fields(result.state),
-                "updated_at": utc_now(),
-                "version": doc["version"] + 1,
-            }
-            written = await self._jobs.update_one(
-                {"_id": event.job_id, "version": doc["version"]}, {"$set": changes}
-            )
-            if written.modified_count == 1:
+                result = apply_event(BatchState(current_job_id=event.job_id), event)
+                fresh = JobRecord(
+                    job_id=event.job_id,
+                    batch_id=event.batch_id,
+                    video_id=event.video_id,
+                    **dict(result.state),
+                    created_at=now,
+                    updated_at=now,
+                )
+                if await self._repo.insert_job(fresh):
+                    return
+                continue
+            result = apply_event(job.state, event)
+            if not result.changed or await self._repo.save_job_state(job, result.state, at=utc_now()):
                 return
         raise ProjectionContention(f"job {event.job_id}: too many concurrent updates")

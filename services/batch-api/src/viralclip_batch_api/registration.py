@@ -7,13 +7,14 @@ from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
-from viralclip_contracts import TranscriptSegment, Video
+from viralclip_contracts import TranscriptSegment
 
-from .documents import utc_now, video_document, video_public
 from .errors import ConflictError
 from .language_detection import resolve_language
 from .media import probe_duration, resolve_media_path, staged_upload, upload_path
 from .models import VideoCreate, VideoPublic
+from .public import video_public
+from .records import VideoRecord, utc_now
 from .repository import Repository
 from .settings import BatchApiSettings
 from .transcripts import parse_transcript
@@ -42,7 +43,7 @@ async def register_video(
         media = resolve_media_path(settings.media_root, data.media_path)
         relative = media.relative
         duration = await _checked_duration(data, transcript, media.absolute, settings)
-    video = Video(
+    video = VideoRecord(
         video_id=video_id,
         title=data.title,
         media_path=relative,
@@ -51,11 +52,12 @@ async def register_video(
         summary=data.summary,
         transcript=transcript,
         scenes=tuple(sorted(data.scenes, key=lambda s: s.start_sec)),
+        created_at=utc_now(),
+        language_source=language_source,
     )
-    doc = {**video_document(video, utc_now()), "language_source": language_source.value}
-    if not await repo.insert_video(doc):
+    if not await repo.insert_video(video):
         raise ConflictError(f"video {video_id!r} already exists")
-    return video_public(doc)
+    return video_public(video)
 
 
 async def _checked_duration(

@@ -10,26 +10,12 @@ from collections.abc import AsyncIterator
 from sse_starlette import ServerSentEvent
 
 from .changes import BatchChanges
-from .documents import Document, state_from_document
 from .errors import NotFoundError
 from .models import BatchProgressPublic
+from .public import progress_public
 from .repository import Repository
 
 EVENT_NAME = "progress"
-
-
-def progress_of(doc: Document) -> BatchProgressPublic:
-    """What one stream event says about the batch document."""
-    state = state_from_document(doc)
-    return BatchProgressPublic(
-        batch_id=doc["_id"],
-        job_id=state.current_job_id,
-        status=state.status,
-        stage=state.stage,
-        progress=state.progress,
-        clips_total=state.clips_total,
-        error_message=state.error_message,
-    )
 
 
 async def progress_events(
@@ -40,14 +26,14 @@ async def progress_events(
     number = 0
     while True:
         watched = changes.watch()
-        doc = await repo.batch(batch_id)
-        if doc is None:
+        batch = await repo.batch(batch_id)
+        if batch is None:
             raise NotFoundError("clip batch", batch_id)
-        current = progress_of(doc)
+        current = progress_public(batch)
         if current != last:
             number += 1
             yield ServerSentEvent(data=current.model_dump_json(), event=EVENT_NAME, id=str(number))
             last = current
-        if state_from_document(doc).is_terminal:
+        if batch.is_terminal:
             return
         await changes.wait(watched, refresh_sec)

@@ -10,19 +10,18 @@ delivery `failed`, naming where it pointed. Neither is retried.
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
-from pymongo.asynchronous.database import AsyncDatabase
 
 from viralclip_contracts import Stage
 from viralclip_runtime import TRANSIENT_ERRORS
 
 from . import webhooks
-from .documents import Document
 from .projection import BatchState, BatchStatus
-from .repository import WEBHOOK_DELIVERIES
+from .records import BatchRecord, DeliveryStatus, WebhookAttempt, WebhookDelivery
+from .repository import Repository
 from .settings import BatchApiSettings
 from .webhook_guard import DestinationGuard, DestinationRefused, DestinationUnresolved
 
@@ -31,14 +30,14 @@ _BATCH_SIZE = 20
 _CLAIM_MARGIN_SEC = 30.0
 
 
-def payload_for(doc: Document, state: BatchState, at: datetime) -> webhooks.WebhookPayload:
-    """The summary a batch document in a terminal state sends."""
+def payload_for(batch: BatchRecord, state: BatchState, at: datetime) -> webhooks.WebhookPayload:
+    """The summary a batch in a terminal state sends."""
     event = "clip_batch.ready" if state.status is not BatchStatus.FAILED else "clip_batch.failed"
     return webhooks.WebhookPayload(
         event=event,
-        delivery_id=webhooks.delivery_id(doc["_id"], state.current_job_id, state.status),
-        batch_id=doc["_id"],
-        video_id=doc["video_id"],
+        delivery_id=webhooks.delivery_id(batch.batch_id, state.current_job_id, state.status),
+        batch_id=batch.batch_id,
+        video_id=batch.video_id,
         job_id=state.current_job_id,
         status=state.status,
         stage=Stage(state.stage),
@@ -48,133 +47,129 @@ def payload_for(doc: Document, state: BatchState, at: datetime) -> webhooks.Webh
     )
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """What one POST came to: the receiver's status code, an error, and a final status if it is one."""
+
+    status_code: int | None = None
+    error: str | None = None
+    final: DeliveryStatus | None = None
+
+
 class WebhookSender:
     """Records deliveries (`enqueue`) and sends the due ones (`send_due`, `run`)."""
 
     def __init__(
         self,
-        db: AsyncDatabase[Document],
+        repo: Repository,
         client: httpx.AsyncClient,
         settings: BatchApiSettings,
         guard: DestinationGuard,
     ) -> None:
-        self._deliveries = db[WEBHOOK_DELIVERIES]
+        self._repo = repo
         self._client = client
         self._guard = guard
         self._settings = settings
         self._schedule = settings.webhook_retry.schedule()
         self._wakeup = asyncio.Event()
 
-    async def enqueue(self, batch_doc: Document, state: BatchState) -> None:
+    async def enqueue(self, batch: BatchRecord, state: BatchState) -> None:
         """Record the delivery of a terminal batch (idempotent: once per job and status)."""
-        url = batch_doc.get("webhook_url")
-        if not url or state.status not in (BatchStatus.READY, BatchStatus.FAILED):
+        if not batch.webhook_url or state.status not in (BatchStatus.READY, BatchStatus.FAILED):
             return
         now = datetime.now(UTC)
-        payload = payload_for(batch_doc, state, now)
-        record = {
-            "batch_id": payload.batch_id,
-            "job_id": payload.job_id,
-            "url": url,
-            "body": webhooks.encode(payload).decode(),
-            "event": payload.event,
-            "status": "pending",
-            "attempts": [],
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        await self._deliveries.update_one({"_id": payload.delivery_id}, {"$setOnInsert": record}, upsert=True)
+        payload = payload_for(batch, state, now)
+        await self._repo.record_delivery(
+            WebhookDelivery(
+                delivery_id=payload.delivery_id,
+                batch_id=payload.batch_id,
+                job_id=payload.job_id,
+                url=batch.webhook_url,
+                body=webhooks.encode(payload).decode(),
+                event=payload.event,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
         self._wakeup.set()
 
     async def send_due(self) -> int:
         """Attempt every pending delivery whose time has come and that no other replica took first;
         returns how many were attempted."""
-        now = datetime.now(UTC)
-        query = {"status": "pending", "next_attempt_at": {"$lte": now}}
-        due = await self._deliveries.find(query).sort("next_attempt_at", 1).limit(_BATCH_SIZE).to_list(None)
         attempted = 0
-        for doc in due:
-            if await self._claim(doc):
-                await self._attempt(doc)
+        for delivery in await self._repo.due_deliveries(datetime.now(UTC), limit=_BATCH_SIZE):
+            if await self._claim(delivery):
+                await self._attempt(delivery)
                 attempted += 1
         return attempted
 
-    async def _claim(self, doc: Document) -> bool:
+    async def _claim(self, delivery: WebhookDelivery) -> bool:
         """Take a due delivery for one attempt, so that another replica polling at the same moment
         skips it: its next attempt moves past this attempt's timeout (when this replica dies mid-attempt,
         the delivery is due again then)."""
         lease = timedelta(seconds=self._settings.webhook_timeout_sec + _CLAIM_MARGIN_SEC)
-        claimed = await self._deliveries.update_one(
-            {"_id": doc["_id"], "status": "pending", "next_attempt_at": doc["next_attempt_at"]},
-            {"$set": {"next_attempt_at": datetime.now(UTC) + lease}},
-        )
-        return claimed.modified_count == 1
+        return await self._repo.claim_delivery(delivery, until=datetime.now(UTC) + lease)
 
-    async def _attempt(self, doc: Document) -> None:
-        number = len(doc["attempts"]) + 1
-        outcome: dict[str, Any] = {"attempt": number, "at": datetime.now(UTC)}
-        final_failure = await self._post(doc, outcome)
-        delivered = webhooks.is_success(outcome.get("status_code", 0))
-        changes: Document = {"updated_at": outcome["at"]}
+    async def _attempt(self, delivery: WebhookDelivery) -> None:
+        number = len(delivery.attempts) + 1
+        at = datetime.now(UTC)
+        answer = await self._post(delivery, at)
+        delivered = webhooks.is_success(answer.status_code or 0)
+        status: DeliveryStatus | None = None
+        next_attempt_at = None
         if delivered:
-            changes["status"] = "delivered"
-        elif final_failure is not None:
-            changes["status"] = final_failure
+            status = "delivered"
+        elif answer.final is not None:
+            status = answer.final
         elif number >= self._settings.webhook_max_attempts:
-            changes["status"] = "failed"
+            status = "failed"
         else:
-            changes["next_attempt_at"] = outcome["at"] + timedelta(seconds=self._schedule[number - 1])
-        await self._deliveries.update_one(
-            {"_id": doc["_id"]}, {"$push": {"attempts": outcome}, "$set": changes}
+            next_attempt_at = at + timedelta(seconds=self._schedule[number - 1])
+        attempt = WebhookAttempt(attempt=number, at=at, status_code=answer.status_code, error=answer.error)
+        await self._repo.record_attempt(
+            delivery.delivery_id, attempt, status=status, next_attempt_at=next_attempt_at
         )
         logger.info(
             "webhook attempt",
             extra={
-                "batch_id": doc["batch_id"],
-                "delivery_id": doc["_id"],
+                "batch_id": delivery.batch_id,
+                "delivery_id": delivery.delivery_id,
                 "attempt": number,
                 "delivered": delivered,
-                "status_code": outcome.get("status_code"),
-                "error": outcome.get("error"),
-                "final_status": changes.get("status"),
+                "status_code": answer.status_code,
+                "error": answer.error,
+                "final_status": status,
             },
         )
 
-    async def _post(self, doc: Document, outcome: dict[str, Any]) -> str | None:
-        """Make one attempt, recording it in `outcome`; returns the final status when it must not be
-        retried (`refused`, `failed`), else None."""
+    async def _post(self, delivery: WebhookDelivery, at: datetime) -> _Answer:
+        """Make one attempt at `at`; the answer says when it must not be retried (`refused`, `failed`)."""
         secret = self._settings.webhook_secret
         if secret is None:
-            outcome["error"] = "no webhook secret configured (VIRALCLIP_WEBHOOK_SECRET)"
-            return "failed"
+            return _Answer(error="no webhook secret configured (VIRALCLIP_WEBHOOK_SECRET)", final="failed")
         try:
-            destination = await self._guard.pin(doc["url"])
+            destination = await self._guard.pin(delivery.url)
         except DestinationRefused as refused:
-            outcome["error"] = f"refused: {refused}"
-            return "refused"
+            return _Answer(error=f"refused: {refused}", final="refused")
         except DestinationUnresolved as unresolved:
-            outcome["error"] = str(unresolved)
-            return None
-        body = doc["body"].encode()
+            return _Answer(error=str(unresolved))
+        body = delivery.body.encode()
         payload = webhooks.WebhookPayload.model_validate_json(body)
         pinned_headers, extensions = destination.request_options()
         try:
             response = await self._client.post(
                 destination.url,
                 content=body,
-                headers=webhooks.headers(payload, body, secret.get_secret_value(), outcome["at"])
-                | pinned_headers,
+                headers=webhooks.headers(payload, body, secret.get_secret_value(), at) | pinned_headers,
                 extensions=extensions,
                 timeout=self._settings.webhook_timeout_sec,
             )
         except httpx.HTTPError as error:
-            outcome["error"] = f"{type(error).__name__}: {error}"[:500]
-            return None
-        outcome["status_code"] = response.status_code
+            return _Answer(error=f"{type(error).__name__}: {error}"[:500])
         if response.is_redirect:
-            outcome["error"] = f"redirect to {response.headers.get('location', '?')!r} not followed"[:500]
-            return "failed"
-        return None
+            where = response.headers.get("location", "?")
+            return _Answer(response.status_code, f"redirect to {where!r} not followed"[:500], final="failed")
+        return _Answer(response.status_code)
 
     async def run(self) -> None:
         """Send due deliveries until cancelled; database outages are retried at the next poll."""

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Header, Query, Response, status
 from sse_starlette import EventSourceResponse
 
 from ..deps import CommandsDep, RepoDep, ServiceDep
-from ..documents import batch_public
 from ..errors import NotFoundError
 from ..idempotency import IDEMPOTENCY_HEADER
 from ..models import ClipBatchCreate, ClipBatchesPublic, ClipBatchPublic
+from ..public import batch_public
 from ..settings import API_PREFIX
 from ..sse import progress_events
 from . import MAX_SKIP, error_responses
@@ -61,8 +61,8 @@ async def list_clip_batches(
 ) -> ClipBatchesPublic:
     if await repo.video(video_id) is None:
         raise NotFoundError("video", video_id)
-    docs, count = await repo.batches_of_video(video_id, skip=skip, limit=limit)
-    return ClipBatchesPublic(data=[batch_public(d) for d in docs], count=count)
+    batches, count = await repo.batches_of_video(video_id, skip=skip, limit=limit)
+    return ClipBatchesPublic(data=[batch_public(b) for b in batches], count=count)
 
 
 @router.get(
@@ -72,10 +72,10 @@ async def list_clip_batches(
     responses=error_responses(404),
 )
 async def read_clip_batch(batch_id: str, repo: RepoDep) -> ClipBatchPublic:
-    doc = await repo.batch(batch_id)
-    if doc is None:
+    batch = await repo.batch(batch_id)
+    if batch is None:
         raise NotFoundError("clip batch", batch_id)
-    return batch_public(doc)
+    return batch_public(batch)
 
 
 @router.get(

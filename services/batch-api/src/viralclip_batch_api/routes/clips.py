@@ -5,13 +5,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
-from viralclip_contracts import TranscriptSegment
+from viralclip_media import MediaPathError, resolve_media_path
 
 from ..commands import edit_clip
 from ..deps import RepoDep, SettingsDep
-from ..documents import clip_public
 from ..errors import NotFoundError
 from ..models import ClipDetailPublic, ClipPublic, ClipsPublic, ClipUpdate
+from ..public import clip_public
 from ..validation import transcript_excerpt
 from . import MAX_SKIP, error_responses
 
@@ -53,9 +53,7 @@ async def read_clip(clip_id: str, repo: RepoDep) -> ClipDetailPublic:
     if clip is None:
         raise NotFoundError("clip", clip_id)
     video = await repo.video(clip.video_id)
-    transcript = video.get("transcript", []) if video else []
-
-    segments = [TranscriptSegment.model_validate(s) for s in transcript]
+    segments = list(video.transcript) if video else []
     return ClipDetailPublic(
         **clip_public(clip).model_dump(),
         transcript_excerpt=transcript_excerpt(segments, clip.start_time_sec, clip.end_time_sec),
@@ -77,11 +75,11 @@ async def read_thumbnail(clip_id: str, repo: RepoDep, settings: SettingsDep) -> 
         raise NotFoundError("clip", clip_id)
     if not clip.thumbnail_path:
         raise NotFoundError("thumbnail of clip", clip_id)
-    root = settings.media_root.resolve()
-    path = (root / clip.thumbnail_path).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        raise NotFoundError("thumbnail of clip", clip_id)
-    return FileResponse(path)
+    try:
+        image = resolve_media_path(settings.media_root, clip.thumbnail_path, must_be_file=True)
+    except MediaPathError:
+        raise NotFoundError("thumbnail of clip", clip_id) from None
+    return FileResponse(image.absolute)
 
 
 @router.patch(

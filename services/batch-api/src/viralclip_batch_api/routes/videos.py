@@ -9,9 +9,9 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from ..deps import RepoDep, SettingsDep
-from ..documents import video_public
 from ..errors import FieldError, NotFoundError
 from ..models import ErrorPublic, VideoCreate, VideoPublic
+from ..public import video_public
 from ..registration import register_video
 from . import VALIDATION_ERROR_RESPONSE, error_responses
 
@@ -136,7 +136,7 @@ def _refuse_oversized(request: Request, upload_max_bytes: int) -> None:
     "/{video_id}", response_model=VideoPublic, summary="A registered video", responses=error_responses(404)
 )
 async def read_video(video_id: str, repo: RepoDep) -> VideoPublic:
-    doc = await repo.video(video_id)
-    if doc is None:
+    video = await repo.video(video_id)
+    if video is None:
         raise NotFoundError("video", video_id)
-    return video_public(doc)
+    return video_public(video)

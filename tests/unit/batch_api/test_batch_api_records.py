@@ -1,65 +1,69 @@
-"""Stored documents round-trip to the API's models; the outbox and state live in the batch document."""
+"""Stored records: documents in the shape MongoDB holds, read back equal, shown as the API's models."""
 
 from datetime import UTC, datetime
 
 from opentelemetry.sdk.trace import TracerProvider
 
-from viralclip_batch_api.documents import (
-    batch_document,
-    batch_public,
-    clip_edit_fields,
-    clip_public,
-    outbox_entry,
-    state_from_document,
-    utc_now,
-)
 from viralclip_batch_api.projection import BatchState, BatchStatus
-from viralclip_batch_api.sse import progress_of
+from viralclip_batch_api.public import batch_public, clip_public, progress_public
+from viralclip_batch_api.records import BatchRecord, Idempotency, OutboxEntry, utc_now
+from viralclip_batch_api.repository import clip_edit_fields, to_document
 from viralclip_contracts import BatchCreated, Clip, ClipBatchConfig, Grade, Stage
+from viralclip_runtime import current_trace_headers
 
 NOW = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
+EVENT = BatchCreated(
+    batch_id="b-1", video_id="v-1", job_id="j-1", producer="batch-api", config=ClipBatchConfig()
+)
 
 
-def _doc(state: BatchState) -> dict[str, object]:
-    event = BatchCreated(
-        batch_id="b-1", video_id="v-1", job_id="j-1", producer="batch-api", config=ClipBatchConfig()
-    )
-    return batch_document(
+def _batch(state: BatchState, trace_context: dict[str, str] | None = None) -> BatchRecord:
+    return BatchRecord(
         batch_id="b-1",
         video_id="v-1",
         name="first-run",
         config=ClipBatchConfig(),
-        state=state,
-        webhook_url=None,
+        **dict(state),
         created_at=NOW,
-        outbox=[outbox_entry("batch.created", event, NOW)],
+        updated_at=NOW,
+        outbox=(OutboxEntry.of(EVENT, created_at=NOW, trace_context=trace_context or {}),),
     )
 
 
 def test_a_new_batch_document_holds_its_pending_event_and_its_state() -> None:
-    doc = _doc(BatchState(current_job_id="j-1"))
+    doc = to_document(_batch(BatchState(current_job_id="j-1")))
 
-    assert doc["_id"] == "b-1"
-    assert doc["version"] == 0
-    assert doc["outbox"] == [
+    assert (doc["_id"], doc["version"], doc["current_job_id"], doc["status"]) == ("b-1", 0, "j-1", "draft")
+    assert list(doc["outbox"]) == [  # a tuple is a BSON array too
         {
-            "event_id": doc["outbox"][0]["event_id"],  # type: ignore[index]
+            "event_id": str(EVENT.event_id),
             "topic": "batch.created",
-            "event": doc["outbox"][0]["event"],  # type: ignore[index]
+            "event": EVENT.model_dump(mode="json"),
             "created_at": NOW,
             "sent_at": None,
             "trace_context": {},  # no request span in this test
         }
     ]
-    assert state_from_document(doc) == BatchState(current_job_id="j-1")
+    assert BatchRecord.model_validate(doc).state == BatchState(current_job_id="j-1")
+
+
+def test_a_stored_batch_reads_back_equal_with_its_event_typed() -> None:
+    batch = _batch(BatchState(current_job_id="j-1")).model_copy(
+        update={"idempotency": Idempotency(fingerprint="f" * 64)}
+    )
+
+    again = BatchRecord.model_validate(to_document(batch))
+
+    assert again == batch
+    assert isinstance(again.outbox[0].event, BatchCreated)
 
 
 def test_an_outbox_entry_carries_the_trace_of_the_request_that_wrote_it() -> None:
     tracer = TracerProvider().get_tracer("test")
     with tracer.start_as_current_span("POST clip-batches") as span:
-        entry = _doc(BatchState(current_job_id="j-1"))["outbox"][0]  # type: ignore[index]
+        entry = _batch(BatchState(current_job_id="j-1"), current_trace_headers()).outbox[0]
     trace_id = format(span.get_span_context().trace_id, "032x")
-    assert entry["trace_context"]["traceparent"].split("-")[1] == trace_id
+    assert entry.trace_context["traceparent"].split("-")[1] == trace_id
 
 
 def test_the_public_batch_shows_state_and_job() -> None:
@@ -67,7 +71,7 @@ def test_the_public_batch_shows_state_and_job() -> None:
         current_job_id="j-1", status=BatchStatus.READY, stage=Stage.DONE, progress=1.0, clips_total=7
     )
 
-    public = batch_public(_doc(state))
+    public = batch_public(_batch(state))
 
     assert (public.batch_id, public.job_id, public.status, public.stage, public.clips_total) == (
         "b-1",
@@ -76,7 +80,7 @@ def test_the_public_batch_shows_state_and_job() -> None:
         "done",
         7,
     )
-    assert progress_of(_doc(state)).progress == 1.0
+    assert progress_public(_batch(state)).progress == 1.0
 
 
 def test_a_clip_edit_writes_only_the_fields_batch_api_owns() -> None:

@@ -1,0 +1,148 @@
+"""What batch-api stores, as models (pure): one per collection it writes, in the shape of its documents.
+
+Each model is its MongoDB document: `_id` is the natural id (the field's alias), a batch's projected
+`BatchState` fields are top-level fields of the batch (so a `BatchRecord` *is* a state plus its
+configuration), and every datetime is UTC. Only the repository turns them into documents and back.
+"""
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_serializer, model_validator
+
+from viralclip_contracts import EVENT_BY_TOPIC, ClipBatchConfig, Event, Video
+
+from .language_detection import LanguageSource
+from .projection import BatchState
+
+
+def utc_now() -> datetime:
+    """Now in UTC at millisecond precision, as MongoDB stores it (so answers match what reads return)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+
+class VideoRecord(Video):
+    """A `videos` document: the contract's `Video`, when it was registered, where its language came from."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    video_id: str = Field(alias="_id")
+    created_at: datetime
+    language_source: LanguageSource | None = None
+
+
+class OutboxEntry(_Record):
+    """A pending event of a batch; the relay publishes it and sets `sent_at`."""
+
+    event_id: str
+    topic: str
+    event: SerializeAsAny[Event]
+    created_at: datetime
+    sent_at: datetime | None = None
+    trace_context: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_event(cls, data: Any) -> Any:
+        """A stored event (JSON) becomes the contract class of its topic."""
+        if isinstance(data, dict) and isinstance(data.get("event"), dict):
+            return {**data, "event": EVENT_BY_TOPIC[data["topic"]].model_validate(data["event"])}
+        return data
+
+    @field_serializer("event")
+    def _event_as_json(self, event: Event) -> dict[str, Any]:
+        return event.model_dump(mode="json")  # as it goes on the wire: ids and times as strings
+
+    @classmethod
+    def of(cls, event: Event, *, created_at: datetime, trace_context: dict[str, str]) -> "OutboxEntry":
+        """The entry that publishes `event` on its own topic."""
+        return cls(
+            event_id=str(event.event_id),
+            topic=event.event_type,
+            event=event,
+            created_at=created_at,
+            trace_context=trace_context,
+        )
+
+
+class Idempotency(_Record):
+    """What a create with an `Idempotency-Key` stored to recognise its replays."""
+
+    fingerprint: str
+
+
+class BatchRecord(BatchState):
+    """A `clip_batches` document: the projected state, the configuration, the version, the outbox."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    batch_id: str = Field(alias="_id")
+    video_id: str
+    name: str
+    config: ClipBatchConfig
+    webhook_url: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+    idempotency: Idempotency | None = None
+    outbox: tuple[OutboxEntry, ...] = ()
+
+    @property
+    def state(self) -> BatchState:
+        """The projected state alone."""
+        return BatchState.model_validate(self.model_dump(include=set(BatchState.model_fields)))
+
+    def with_state(self, state: BatchState, at: datetime) -> "BatchRecord":
+        """This batch in `state`, as changed at `at` (the version moves when it is written)."""
+        return self.model_copy(update={**dict(state), "updated_at": at})
+
+
+class JobRecord(BatchState):
+    """A `jobs` document: one pipeline run of a batch, projected like its batch but pinned to its job."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    job_id: str = Field(alias="_id")
+    batch_id: str
+    video_id: str
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+
+    @property
+    def state(self) -> BatchState:
+        """The projected state alone."""
+        return BatchState.model_validate(self.model_dump(include=set(BatchState.model_fields)))
+
+
+DeliveryStatus = Literal["pending", "delivered", "failed", "refused"]
+
+
+class WebhookAttempt(_Record):
+    """One POST of a webhook delivery: when, and the answer or the error."""
+
+    attempt: int
+    at: datetime
+    status_code: int | None = None
+    error: str | None = None
+
+
+class WebhookDelivery(_Record):
+    """A `webhook_deliveries` document: the signed body of one terminal status and every attempt."""
+
+    delivery_id: str = Field(alias="_id")
+    batch_id: str
+    job_id: str
+    url: str
+    body: str
+    event: str
+    status: DeliveryStatus = "pending"
+    attempts: tuple[WebhookAttempt, ...] = ()
+    next_attempt_at: datetime
+    created_at: datetime
+    updated_at: datetime | None = None
