@@ -33,16 +33,9 @@ def batch_public(batch: BatchRecord) -> ClipBatchPublic:
 
 
 def progress_public(batch: BatchRecord) -> BatchProgressPublic:
-    """What one event of the batch's progress stream says."""
-    return BatchProgressPublic(
-        batch_id=batch.batch_id,
-        job_id=batch.current_job_id,
-        status=batch.status,
-        stage=batch.stage,
-        progress=batch.progress,
-        clips_total=batch.clips_total,
-        error_message=batch.error_message,
-    )
+    """What one event of the batch's progress stream says: a part of what the batch shows."""
+    shown = batch_public(batch).model_dump(include=set(BatchProgressPublic.model_fields))
+    return BatchProgressPublic.model_validate(shown)
 
 
 def thumbnail_url(clip: Clip) -> str | None:

@@ -76,10 +76,19 @@ class Idempotency(_Record):
     fingerprint: str
 
 
-class BatchRecord(BatchState):
-    """A `clip_batches` document: the projected state, the configuration, the version, the outbox."""
+class _ProjectedRecord(BatchState):
+    """A document whose top-level fields include a projected `BatchState`."""
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    @property
+    def state(self) -> BatchState:
+        """The projected state alone."""
+        return BatchState.model_validate(self.model_dump(include=set(BatchState.model_fields)))
+
+
+class BatchRecord(_ProjectedRecord):
+    """A `clip_batches` document: the projected state, the configuration, the version, the outbox."""
 
     batch_id: str = Field(alias="_id")
     video_id: str
@@ -92,20 +101,13 @@ class BatchRecord(BatchState):
     idempotency: Idempotency | None = None
     outbox: tuple[OutboxEntry, ...] = ()
 
-    @property
-    def state(self) -> BatchState:
-        """The projected state alone."""
-        return BatchState.model_validate(self.model_dump(include=set(BatchState.model_fields)))
-
     def with_state(self, state: BatchState, at: datetime) -> "BatchRecord":
         """This batch in `state`, as changed at `at` (the version moves when it is written)."""
         return self.model_copy(update={**dict(state), "updated_at": at})
 
 
-class JobRecord(BatchState):
+class JobRecord(_ProjectedRecord):
     """A `jobs` document: one pipeline run of a batch, projected like its batch but pinned to its job."""
-
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
     job_id: str = Field(alias="_id")
     batch_id: str
@@ -113,11 +115,6 @@ class JobRecord(BatchState):
     created_at: datetime
     updated_at: datetime
     version: int = 0
-
-    @property
-    def state(self) -> BatchState:
-        """The projected state alone."""
-        return BatchState.model_validate(self.model_dump(include=set(BatchState.model_fields)))
 
 
 DeliveryStatus = Literal["pending", "delivered", "failed", "refused"]
