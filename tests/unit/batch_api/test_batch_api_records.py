@@ -42,6 +42,8 @@ def test_a_new_batch_document_holds_its_pending_event_and_its_state() -> None:
             "created_at": NOW,
             "sent_at": None,
             "trace_context": {},  # no request span in this test
+            "quarantined_at": None,
+            "quarantine_error": None,
         }
     ]
     assert BatchRecord.model_validate(doc).state == BatchState(current_job_id="j-1")

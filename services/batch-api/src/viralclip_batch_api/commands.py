@@ -108,6 +108,7 @@ class BatchCommands:
             webhook_url=str(body.webhook_url) if body.webhook_url else None,
             created_at=now,
             updated_at=now,
+            stage_started_at=now,
             outbox=(_outbox_entry(event, now),),
             idempotency=Idempotency(fingerprint=fingerprint) if key is not None else None,
         )

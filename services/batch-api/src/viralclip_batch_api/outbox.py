@@ -4,7 +4,9 @@ Creating (or retrying) a batch writes the batch and its `batch.created` event in
 The relay publishes every pending entry and sets its `sent_at`; it runs at start-up, when woken after a
 write, and every poll interval. A crash between the write and the publish strands nothing: the entry is
 still pending and the next relay publishes it. A crash between publish and mark re-publishes the same
-event (same event_id), which consumers de-duplicate.
+event (same event_id), which consumers de-duplicate. An entry that no longer validates (a stored event of
+an older contract, a hand-edited document) is quarantined — kept with its reason, counted in the metrics —
+and the relay goes on with the others.
 """
 
 import asyncio
@@ -59,10 +61,23 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish every pending entry of every batch, oldest batch first; returns how many."""
         published = 0
-        async for batch_id, entry in self._repo.pending_outbox():
-            await self._publish(batch_id, entry)
+        async for pending in self._repo.pending_outbox():
+            if pending.entry is None:
+                await self._quarantine(pending.batch_id, pending.event_id, pending.error)
+                continue
+            await self._publish(pending.batch_id, pending.entry)
             published += 1
         return published
+
+    async def _quarantine(self, batch_id: str, event_id: str, error: Exception | None) -> None:
+        """Set aside an entry that no longer validates (kept in the document, with the reason, counted by
+        `viralclip_outbox_quarantined`), so the entries behind it still go out."""
+        reason = f"{type(error).__name__}: {error}"[:1000]
+        await self._repo.quarantine(batch_id, event_id, reason=reason, at=datetime.now(UTC))
+        logger.error(
+            "outbox entry quarantined: it no longer validates against the contract",
+            extra={"batch_id": batch_id, "event_id": event_id, "error": reason},
+        )
 
     async def _publish(self, batch_id: str, entry: OutboxEntry) -> None:
         with trace_context(entry.trace_context):  # the trace of the request that wrote it

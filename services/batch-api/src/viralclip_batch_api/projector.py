@@ -8,11 +8,11 @@ and re-applies. Re-delivered events change nothing (the inbox skips them; the st
 import logging
 from collections.abc import Awaitable, Callable
 
-from viralclip_contracts import PipelineEvent
+from viralclip_contracts import BatchFailed, PipelineEvent
 
 from .changes import BatchChanges
 from .projection import BatchState, apply_event
-from .records import BatchRecord, JobRecord, utc_now
+from .records import BatchRecord, JobRecord, LastEvent, utc_now
 from .repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,12 @@ class Projector:
                 return
             result = apply_event(batch.state, event)
             if result.changed:
-                if await self._repo.save_batch_state(batch, result.state, at=utc_now()) is None:
+                # the event that moved the batch into its stage, for a re-drive by the stall watch
+                cause = None if isinstance(event, BatchFailed) else LastEvent.of(event)
+                written = await self._repo.save_batch_state(
+                    batch, result.state, at=utc_now(), last_event=cause
+                )
+                if written is None:
                     continue
                 self._changes.notify()
                 logger.info(

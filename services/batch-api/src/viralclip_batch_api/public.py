@@ -26,6 +26,7 @@ def batch_public(batch: BatchRecord) -> ClipBatchPublic:
         clips_total=batch.clips_total,
         thumbnails_failed=batch.thumbnails_failed,
         error_message=batch.error_message,
+        stalled_since=batch.stalled_since,
         webhook_url=batch.webhook_url,
         created_at=batch.created_at,
         updated_at=batch.updated_at,

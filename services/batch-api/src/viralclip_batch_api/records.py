@@ -8,9 +8,17 @@ configuration), and every datetime is UTC. Only the repository turns them into d
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
-from viralclip_contracts import EVENT_BY_TOPIC, ClipBatchConfig, Event, Video
+from viralclip_contracts import EVENT_BY_TOPIC, ClipBatchConfig, Event, Stage, Video
 
 from .language_detection import LanguageSource
 from .projection import BatchState
@@ -36,15 +44,11 @@ class VideoRecord(Video):
     language_source: LanguageSource | None = None
 
 
-class OutboxEntry(_Record):
-    """A pending event of a batch; the relay publishes it and sets `sent_at`."""
+class _StoredEvent(_Record):
+    """A contract event stored with its topic: JSON in the document, the topic's class in the model."""
 
-    event_id: str
     topic: str
     event: SerializeAsAny[Event]
-    created_at: datetime
-    sent_at: datetime | None = None
-    trace_context: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -58,6 +62,26 @@ class OutboxEntry(_Record):
     def _event_as_json(self, event: Event) -> dict[str, Any]:
         return event.model_dump(mode="json")  # as it goes on the wire: ids and times as strings
 
+
+class LastEvent(_StoredEvent):
+    """The event that moved a batch into its stage, kept for a re-drive by the stall watch."""
+
+    @classmethod
+    def of(cls, event: Event) -> "LastEvent":
+        return cls(topic=event.event_type, event=event)
+
+
+class OutboxEntry(_StoredEvent):
+    """A pending event of a batch; the relay publishes it and sets `sent_at`, or sets it aside
+    (`quarantined_at`, with the reason) when it no longer validates."""
+
+    event_id: str
+    created_at: datetime
+    sent_at: datetime | None = None
+    trace_context: dict[str, str] = Field(default_factory=dict)
+    quarantined_at: datetime | None = None
+    quarantine_error: str | None = None
+
     @classmethod
     def of(cls, event: Event, *, created_at: datetime, trace_context: dict[str, str]) -> "OutboxEntry":
         """The entry that publishes `event` on its own topic."""
@@ -68,6 +92,18 @@ class OutboxEntry(_Record):
             created_at=created_at,
             trace_context=trace_context,
         )
+
+
+class Stall(_Record):
+    """The stall watch's steps for one job and stage of a batch: when it passed its deadline, when it was
+    re-driven (and whether there was an event to re-drive with), when it was failed."""
+
+    job_id: str
+    stage: Stage
+    stalled_since: datetime
+    redriven_at: datetime | None = None
+    redriven: bool = False
+    failed_at: datetime | None = None
 
 
 class Idempotency(_Record):
@@ -100,10 +136,53 @@ class BatchRecord(_ProjectedRecord):
     version: int = 0
     idempotency: Idempotency | None = None
     outbox: tuple[OutboxEntry, ...] = ()
+    stage_started_at: datetime | None = Field(
+        default=None, description="When the current stage (of the current job) began; older documents: none."
+    )
+    stall: Stall | None = None
+    last_event: LastEvent | None = None
+
+    @field_validator("outbox", mode="before")
+    @classmethod
+    def _readable_entries(cls, entries: Any) -> Any:
+        """Entries that no longer validate are left out of a read (the relay quarantines them)."""
+        if not isinstance(entries, list | tuple):
+            return entries
+        readable = []
+        for entry in entries:
+            try:
+                readable.append(OutboxEntry.model_validate(entry))
+            except (KeyError, TypeError, ValueError):
+                continue
+        return readable
+
+    @property
+    def stage_started(self) -> datetime:
+        """When the batch entered its current stage (older documents: their last update)."""
+        return self.stage_started_at or self.updated_at
+
+    @property
+    def current_stall(self) -> Stall | None:
+        """The stall record of the current job and stage, if there is one."""
+        stall = self.stall
+        if stall is None or stall.job_id != self.current_job_id or stall.stage != self.stage:
+            return None
+        return stall
+
+    @property
+    def stalled_since(self) -> datetime | None:
+        """When the batch passed its stage's deadline while it waits after a re-drive; None when on time
+        or ended."""
+        stall = self.current_stall
+        return None if stall is None or self.is_terminal else stall.stalled_since
 
     def with_state(self, state: BatchState, at: datetime) -> "BatchRecord":
-        """This batch in `state`, as changed at `at` (the version moves when it is written)."""
-        return self.model_copy(update={**dict(state), "updated_at": at})
+        """This batch in `state`, as changed at `at` (the version moves when it is written); a new stage
+        or a new job starts the stage clock."""
+        update: dict[str, Any] = {**dict(state), "updated_at": at}
+        if state.stage != self.stage or state.current_job_id != self.current_job_id:
+            update["stage_started_at"] = at
+        return self.model_copy(update=update)
 
 
 class JobRecord(_ProjectedRecord):

@@ -7,10 +7,11 @@ Documents are turned into the models of `records.py` here and nowhere else.
 """
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -22,7 +23,9 @@ from .records import (
     BatchRecord,
     DeliveryStatus,
     JobRecord,
+    LastEvent,
     OutboxEntry,
+    Stall,
     VideoRecord,
     WebhookAttempt,
     WebhookDelivery,
@@ -37,7 +40,17 @@ WEBHOOK_DELIVERIES = "webhook_deliveries"
 ClipOrder = Literal["score", "time"]
 _STATE_FIELDS = set(BatchState.model_fields)
 _CLIP_EDIT_FIELDS = {"title", "description", "start_time_sec", "end_time_sec", "duration_sec", "status"}
-_PENDING = {"outbox": {"$elemMatch": {"sent_at": None}}}
+_PENDING = {"outbox": {"$elemMatch": {"sent_at": None, "quarantined_at": None}}}
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """An outbox entry to publish: its record, or the error that keeps it from being one."""
+
+    batch_id: str
+    event_id: str
+    entry: OutboxEntry | None
+    error: Exception | None = None
 
 
 class Repository:
@@ -53,7 +66,9 @@ class Repository:
     async def create_indexes(self) -> None:
         """Indexes of the list queries (idempotent)."""
         await self._batches.create_index([("video_id", ASCENDING), ("created_at", DESCENDING)])
+        await self._videos.create_index([("created_at", DESCENDING)])
         await self._clips.create_index([("clip_batch_id", ASCENDING), ("viral_score", DESCENDING)])
+        await self._batches.create_index([("status", ASCENDING)])  # the stall watch reads the drafts
 
     # --- videos ---------------------------------------------------------------------------------
 
@@ -64,6 +79,17 @@ class Repository:
     async def video(self, video_id: str) -> VideoRecord | None:
         doc = await self._videos.find_one({"_id": video_id})
         return VideoRecord.model_validate(doc) if doc else None
+
+    async def videos_page(self, *, skip: int, limit: int) -> tuple[list[VideoRecord], int]:
+        """A page of the videos, newest first, without transcripts and scenes, and how many there are."""
+        cursor = (
+            self._videos.find({}, {"transcript": 0, "scenes": 0})
+            .sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+            .skip(skip)
+            .limit(limit)
+        )
+        docs = await cursor.to_list(None)
+        return [VideoRecord.model_validate(d) for d in docs], await self._videos.count_documents({})
 
     # --- batches and their outbox ---------------------------------------------------------------
 
@@ -99,25 +125,67 @@ class Repository:
         cursor = await self._batches.aggregate([{"$group": {"_id": "$status", "count": {"$sum": 1}}}])
         return {str(row["_id"]): int(row["count"]) async for row in cursor}
 
+    async def draft_batches(self) -> list[BatchRecord]:
+        """Every batch still in progress (status draft), without its outbox."""
+        docs = await self._batches.find({"status": "draft"}, {"outbox": 0}).to_list(None)
+        return [BatchRecord.model_validate(d) for d in docs]
+
     async def save_batch_state(
-        self, batch: BatchRecord, state: BatchState, *, at: datetime, publish: OutboxEntry | None = None
+        self,
+        batch: BatchRecord,
+        state: BatchState,
+        *,
+        at: datetime,
+        publish: OutboxEntry | None = None,
+        last_event: LastEvent | None = None,
     ) -> BatchRecord | None:
-        """Write `state` (and queue `publish` in the outbox) if the batch is still at `batch.version`;
-        the batch as written, or None when another writer came first (re-read and re-apply)."""
+        """Write `state` (with the event that caused it, and queue `publish` in the outbox) if the batch
+        is still at `batch.version`; the batch as written, or None when another writer came first."""
         written = batch.with_state(state, at).model_copy(update={"version": batch.version + 1})
-        update: Document = {"$set": to_document(written, include=_STATE_FIELDS | {"updated_at", "version"})}
+        fields = _STATE_FIELDS | {"updated_at", "version", "stage_started_at"}
+        if last_event is not None:
+            written = written.model_copy(update={"last_event": last_event})
+            fields.add("last_event")
+        update: Document = {"$set": to_document(written, include=fields)}
         if publish is not None:
             update["$push"] = {"outbox": to_document(publish)}
         result = await self._batches.update_one({"_id": batch.batch_id, "version": batch.version}, update)
         return written if result.modified_count == 1 else None
 
-    async def pending_outbox(self) -> AsyncIterator[tuple[str, OutboxEntry]]:
-        """(batch id, entry) of every event not yet published, oldest batch first."""
+    async def claim_stall(self, batch: BatchRecord, stall: Stall, *, publish: OutboxEntry | None) -> bool:
+        """Record the stall watch's step on the batch (and queue its event) if the batch is still as it
+        was read: the conditional write that lets exactly one replica act. `updated_at` is left alone."""
+        update: Document = {"$set": {"stall": to_document(stall), "version": batch.version + 1}}
+        if publish is not None:
+            update["$push"] = {"outbox": to_document(publish)}
+        result = await self._batches.update_one({"_id": batch.batch_id, "version": batch.version}, update)
+        return result.modified_count == 1
+
+    async def pending_outbox(self) -> AsyncIterator[PendingEntry]:
+        """Every event not yet published nor set aside, oldest batch first; an entry that no longer
+        validates comes with the reason instead of its record."""
         cursor = self._batches.find(_PENDING, {"outbox": 1}).sort("created_at", 1)
         async for doc in cursor:
             for raw in doc["outbox"]:
-                if raw.get("sent_at") is None:
-                    yield doc["_id"], OutboxEntry.model_validate(raw)
+                if raw.get("sent_at") is not None or raw.get("quarantined_at") is not None:
+                    continue
+                try:
+                    yield PendingEntry(doc["_id"], str(raw.get("event_id")), OutboxEntry.model_validate(raw))
+                except (KeyError, TypeError, ValidationError) as error:
+                    yield PendingEntry(doc["_id"], str(raw.get("event_id")), None, error)
+
+    async def quarantine(self, batch_id: str, event_id: str, *, reason: str, at: datetime) -> None:
+        """Set aside an outbox entry that no longer validates, with the reason."""
+        await self._batches.update_one(
+            {"_id": batch_id, "outbox.event_id": event_id},
+            {"$set": {"outbox.$.quarantined_at": at, "outbox.$.quarantine_error": reason}},
+        )
+
+    async def count_quarantined_outbox_entries(self) -> int:
+        """Outbox entries the relay set aside because they no longer validate."""
+        query = {"outbox": {"$elemMatch": {"quarantined_at": {"$type": "date"}}}}
+        docs = await self._batches.find(query, {"outbox.quarantined_at": 1}).to_list(None)
+        return sum(1 for doc in docs for entry in doc["outbox"] if entry.get("quarantined_at") is not None)
 
     async def mark_sent(self, batch_id: str, event_id: str, *, at: datetime) -> None:
         """Record that the outbox entry `event_id` of the batch was published."""

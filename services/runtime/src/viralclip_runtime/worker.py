@@ -32,10 +32,12 @@ from viralclip_contracts import PIPELINE_TOPICS, BatchFailed, Event, Stage
 
 from . import delivery
 from .deadletter import DeadLetters
-from .delivery import Work
+from .delivery import OnUnexpected, Work
+from .heartbeat import Heartbeat
 from .identity import next_event
 from .inbox import Inbox
 from .kafka import consumer_group, consumer_options, ensure_topics, make_broker, publish_event
+from .keepalive import poll_kept_alive
 from .logs import configure_logging
 from .mongo import Document, connect_mongo, database, redact_uri
 from .observability import metrics_registry, tracer_provider
@@ -45,6 +47,7 @@ from .settings import ServiceSettings
 logger = logging.getLogger(__name__)
 E = TypeVar("E", bound=Event)
 Handler = Callable[[E], Awaitable[None]]
+Report = Callable[[E, Exception], Awaitable[None]]
 
 
 @dataclass
@@ -72,50 +75,75 @@ class WorkerContext:
         await publish_event(self.broker, self.settings.topic(event.event_type), event)
 
     async def deliver(
-        self, message: KafkaMessage, event: Event, work: Work, *, stage: Stage | None = None
+        self,
+        message: KafkaMessage,
+        event: Event,
+        work: Work,
+        *,
+        stage: Stage | None = None,
+        report: OnUnexpected | None = None,
     ) -> None:
         """`delivery.deliver` with this worker's inbox, retry policy and dead-letter topic. A pipeline
         `stage` that meets an unexpected error reports it as its `batch.failed`, so the batch never
-        stays in progress."""
+        stays in progress; another lifecycle passes its own `report`."""
+        if report is None and stage is not None:
+            report = functools.partial(self._report, event, stage)
 
-        await delivery.deliver(
-            message,
-            event,
-            inbox=self.inbox,
-            work=work,
-            retry=self.retry,
-            dead_letters=self.dead_letters,
-            on_unexpected=None if stage is None else functools.partial(self._report, event, stage),
-        )
+        # A long handler (a slow LLM) keeps polling, so its consumer stays in the group past
+        # max_poll_interval_ms.
+        every_sec = self.settings.consumer_max_poll_interval_ms / 1000 / 4
+        async with poll_kept_alive(message, every_sec=every_sec):
+            await delivery.deliver(
+                message,
+                event,
+                inbox=self.inbox,
+                work=work,
+                retry=self.retry,
+                dead_letters=self.dead_letters,
+                on_unexpected=report,
+            )
 
     def subscriber(
-        self, *topics: str, description: str, stage: Stage | None = None, title: str | None = None
+        self,
+        *topics: str,
+        description: str,
+        stage: Stage | None = None,
+        report: Report[E] | None = None,
+        workers: int | None = None,
+        title: str | None = None,
     ) -> Callable[[Handler[E]], Handler[E]]:
         """Declare `handler(event)` as this worker's consumer of `topics` (already suffixed names).
 
         The event type is the handler's first parameter's annotation (the contract FastStream
         validates and documents). Each message runs through `deliver` with manual acks
         (`consumer_options`): de-duplicated, retried, acked only after the handler returned; a
-        pipeline `stage` reports an unexpected error as its `batch.failed`.
+        pipeline `stage` reports an unexpected error as its `batch.failed`, another lifecycle's
+        `report(event, error)` as it chooses. `workers` overrides `VIRALCLIP_CONSUMER_WORKERS`.
         """
+        settings = self.settings
+        if workers is not None:
+            settings = settings.model_copy(update={"consumer_workers": workers})
 
         def register(handler: Handler[E]) -> Handler[E]:
             subscribe = self.broker.subscriber(
                 *topics,
                 title=title,
                 description=description,
-                **consumer_options(self.settings, group=self.group),
+                **consumer_options(settings, group=self.group),
             )
-            subscribe(self._delivering(handler, stage))
+            subscribe(self._delivering(handler, stage, report))
             return handler
 
         return register
 
-    def _delivering(self, handler: Handler[E], stage: Stage | None) -> Callable[..., Awaitable[None]]:
+    def _delivering(
+        self, handler: Handler[E], stage: Stage | None, report: Report[E] | None
+    ) -> Callable[..., Awaitable[None]]:
         """FastStream's callback for `handler`: the event (typed as the handler's) and the message."""
 
         async def on_message(event: E, msg: KafkaMessage) -> None:
-            await self.deliver(msg, event, functools.partial(handler, event), stage=stage)
+            reported = None if report is None else functools.partial(report, event)
+            await self.deliver(msg, event, functools.partial(handler, event), stage=stage, report=reported)
 
         first = next(iter(inspect.signature(handler).parameters))
         event_type = typing.get_type_hints(handler, include_extras=True)[first]
@@ -215,9 +243,17 @@ def worker_app(context: WorkerContext) -> AsgiFastStream:
             },
         )
 
+    heartbeat = Heartbeat(
+        context.db,
+        service=context.service,
+        group=context.group,
+        every_sec=context.settings.heartbeat_interval_sec,
+    )
+
     async def announce() -> None:
         topics = sorted({t for s in context.broker.subscribers for t in getattr(s, "topics", ())})
         logger.info("connected and subscribed", extra={"topics": topics, "group": context.group})
+        heartbeat.start()
 
     async def close_clients() -> None:
         await context.mongo.close()
@@ -233,6 +269,7 @@ def worker_app(context: WorkerContext) -> AsgiFastStream:
         asgi_routes=[("/healthz", healthz), ("/readyz", readyz), ("/metrics", metrics)],
         on_startup=[create_topics],
         after_startup=[announce],
+        on_shutdown=[heartbeat.stop],
         after_shutdown=[close_clients],
         logger=logging.getLogger(f"viralclip.{context.service}"),
     )

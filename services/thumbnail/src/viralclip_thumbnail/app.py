@@ -13,7 +13,7 @@ from viralclip_contracts import (
     Stage,
     ThumbnailsDone,
 )
-from viralclip_media import FfmpegRunner, ffmpeg_runner
+from viralclip_media import FfmpegRunner, PyAvStillMaker, StillMaker, ffmpeg_runner
 from viralclip_runtime import (
     WorkerContext,
     worker_app,
@@ -32,12 +32,14 @@ def build_worker(
     settings: ThumbnailSettings,
     *,
     runner: FfmpegRunner | None = None,
+    stills: StillMaker | None = None,
 ) -> WorkerContext:
     """The worker with its clips.scored subscriber registered; the broker starts with the app."""
     context = worker_context(SERVICE, settings)
     metrics = ThumbnailMetrics(context.registry)
     ffmpeg = MeasuredRunner(runner or ffmpeg_runner(settings.ffmpeg_path), metrics.ffmpeg_seconds)
     repository = MongoThumbnailRepository(context.db)
+    decoder = stills or (PyAvStillMaker() if settings.decodes_in_process else None)
     options = ThumbnailOptions(
         media_root=settings.media_root,
         long_side=settings.thumbnail_long_side,
@@ -63,7 +65,12 @@ def build_worker(
     async def on_clips_scored(event: ClipsScored) -> None:
         with metrics.batch_seconds.time():
             await handle_clips_scored(
-                event, repository=repository, runner=ffmpeg, publish=context.publish, options=options
+                event,
+                repository=repository,
+                runner=ffmpeg,
+                publish=context.publish,
+                options=options,
+                stills=decoder,
             )
 
     return context
