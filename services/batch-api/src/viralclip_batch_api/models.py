@@ -272,7 +272,9 @@ class WorkerStatusPublic(BaseModel):
     """One pipeline worker service: its consumer processes that sent a heartbeat recently."""
 
     service: str = Field(examples=["scoring"])
-    stage: Stage
+    stage: str = Field(
+        description="The batch stage it moves on, or `rendering` for clip exports.", examples=["scoring"]
+    )
     live_consumers: int = Field(ge=0, description="Processes of the service that beat recently.")
     last_seen_at: datetime | None = Field(description="The latest heartbeat of any of its processes.")
     live: bool = Field(description="At least one consumer is there to move batches on from this stage.")
