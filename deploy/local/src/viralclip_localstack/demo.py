@@ -133,6 +133,7 @@ async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
             await _clip_sample(api_url, files.video, options.workdir / "media", out)
         if options.keep_running:
             _say(out, f"\nthe stack keeps running: API {api_url}  (docs: {system.url('batch-api')}/docs)")
+            _say(out, f"review the clips in your browser: {system.url('batch-api')}/app/")
             _say(out, "press Ctrl-C to stop it")
             await _until_interrupted()
         return 0

@@ -12,12 +12,18 @@ from datetime import datetime, timedelta
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_contracts import BATCH_PIPELINE, Stage
+from viralclip_contracts import LIFECYCLES
 from viralclip_runtime import Document
 from viralclip_runtime.heartbeat import WORKER_HEARTBEATS
 
-# The services that move a batch on, and the stage each one works (the contracts' pipeline table).
-PIPELINE_WORKERS: dict[str, Stage] = {step.producer: step.stage for step in BATCH_PIPELINE.steps[1:]}
+# The worker services, and the batch stage (or the clip export's step) each one moves on: every
+# producer of a lifecycle table's steps but batch-api, which starts them.
+PIPELINE_WORKERS: dict[str, str] = {
+    step.producer: step.stage.value
+    for lifecycle in LIFECYCLES
+    for step in lifecycle.steps
+    if step.producer != "batch-api"
+}
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,7 @@ class WorkerStatus:
     """One worker service: how many of its processes beat recently, and when the last one did."""
 
     service: str
-    stage: Stage
+    stage: str
     live_consumers: int
     last_seen_at: datetime | None
 

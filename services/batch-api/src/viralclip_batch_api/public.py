@@ -2,13 +2,18 @@
 
 from viralclip_contracts import Clip
 
-from .models import BatchProgressPublic, ClipBatchPublic, ClipPublic, VideoPublic
+from .models import BatchProgressPublic, ClipBatchPublic, ClipPublic, VideoPublic, VideoSummaryPublic
 from .records import BatchRecord, VideoRecord
 from .settings import API_PREFIX
 
 
 def video_public(video: VideoRecord) -> VideoPublic:
     return VideoPublic.model_validate(video.model_dump())
+
+
+def video_summary(video: VideoRecord) -> VideoSummaryPublic:
+    """A video in a list: what it is, without its transcript and scenes."""
+    return VideoSummaryPublic.model_validate(video.model_dump())
 
 
 def batch_public(batch: BatchRecord) -> ClipBatchPublic:

@@ -1,11 +1,11 @@
-"""Videos: register one (JSON with a media path, or a multipart upload) and read it back."""
+"""Videos: list them, register one (JSON with a media path, or a multipart upload), read one back."""
 
 import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -13,10 +13,10 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ..deps import RepoDep, SettingsDep
 from ..errors import FieldError, NotFoundError
-from ..models import ErrorPublic, VideoCreate, VideoPublic
-from ..public import video_public
+from ..models import ErrorPublic, VideoCreate, VideoPublic, VideosPublic
+from ..public import video_public, video_summary
 from ..registration import register_video
-from . import VALIDATION_ERROR_RESPONSE, error_responses
+from . import MAX_SKIP, VALIDATION_ERROR_RESPONSE, error_responses
 
 router = APIRouter(prefix="/videos", tags=["videos"])
 M = TypeVar("M", bound=BaseModel)
@@ -169,6 +169,16 @@ def _refuse_oversized(request: Request, upload_max_bytes: int) -> None:
             f"media: the request declares {declared} bytes; an upload may be at most {upload_max_bytes} "
             f"bytes (VIRALCLIP_UPLOAD_MAX_BYTES) plus {FORM_ALLOWANCE_BYTES} for the transcript and fields",
         )
+
+
+@router.get("", response_model=VideosPublic, summary="The registered videos, newest first")
+async def list_videos(
+    repo: RepoDep,
+    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> VideosPublic:
+    docs, count = await repo.videos_page(skip=skip, limit=limit)
+    return VideosPublic(data=[video_summary(d) for d in docs], count=count)
 
 
 @router.get(
