@@ -13,6 +13,9 @@ import pytest
 from viralclip_contracts import (
     BATCH_CREATED,
     BATCH_FAILED,
+    CLIP_EXPORT_FAILED,
+    CLIP_EXPORT_REQUESTED,
+    CLIP_EXPORTED,
     CLIPS_SCORED,
     EVENT_BY_TOPIC,
     PIPELINE_TOPICS,
@@ -24,7 +27,10 @@ ASYNCAPI_DIR = Path(__file__).resolve().parents[3] / "docs" / "asyncapi"
 GENERATOR = ASYNCAPI_DIR / "generate.py"
 #: service → (topics it consumes, topics it publishes), as in the architecture's event-flow diagram
 FLOW: dict[str, tuple[set[str], set[str]]] = {
-    "batch-api": (set(PIPELINE_TOPICS), {BATCH_CREATED}),
+    "batch-api": (
+        {*PIPELINE_TOPICS, CLIP_EXPORTED, CLIP_EXPORT_FAILED},
+        {BATCH_CREATED, CLIP_EXPORT_REQUESTED},
+    ),
     "windowing": ({BATCH_CREATED}, {WINDOWS_READY, BATCH_FAILED}),
     "scoring": ({WINDOWS_READY}, {CLIPS_SCORED, BATCH_FAILED}),
     "thumbnail": ({CLIPS_SCORED}, {THUMBNAILS_DONE, BATCH_FAILED}),

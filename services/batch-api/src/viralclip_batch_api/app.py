@@ -18,11 +18,17 @@ from pydantic import BaseModel
 from .bootstrap import Ports, build_service, start_service, stop_service
 from .deps import require_token
 from .errors import ConflictError, FieldError, NotFoundError
+from .export_models import ExportProgressPublic
 from .models import BatchProgressPublic, VideoCreate, VideoUpload
-from .routes import clip_batches, clips, health, observability, videos
+from .routes import clip_batches, clips, exports, health, observability, videos
 from .settings import API_PREFIX, BatchApiSettings
 
-_DOC_ONLY_MODELS: tuple[type[BaseModel], ...] = (VideoCreate, VideoUpload, BatchProgressPublic)
+_DOC_ONLY_MODELS: tuple[type[BaseModel], ...] = (
+    VideoCreate,
+    VideoUpload,
+    BatchProgressPublic,
+    ExportProgressPublic,
+)
 
 
 def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = None) -> FastAPI:
@@ -41,7 +47,8 @@ def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = N
     app = FastAPI(
         title="viralclip batch-api",
         version="1.0.0",
-        description="Register videos, start clip batches, follow their progress, review and edit clips.",
+        description="Register videos, start clip batches, follow their progress, review and edit clips, "
+        "export clips as MP4.",
         lifespan=lifespan,
     )
     app.state.service = service
@@ -61,7 +68,7 @@ def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = N
             expose_headers=["Location", "Idempotent-Replayed"],
         )
     guarded = [Depends(require_token)]
-    for router in (videos.router, clip_batches.router, clips.router):
+    for router in (videos.router, clip_batches.router, clips.router, exports.router):
         app.include_router(router, prefix=API_PREFIX, dependencies=guarded)
     app.include_router(health.router)
     app.include_router(observability.router)

@@ -14,11 +14,11 @@ from typing import Any
 import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_contracts import Stage
+from viralclip_contracts import ExportStatus, Stage
 from viralclip_runtime import TRANSIENT_ERRORS
 
 from . import webhooks
-from .documents import Document
+from .documents import Document, state_from_document
 from .projection import BatchState, BatchStatus
 from .repository import WEBHOOK_DELIVERIES
 from .settings import BatchApiSettings
@@ -66,8 +66,33 @@ class WebhookSender:
         url = batch_doc.get("webhook_url")
         if not url or state.status not in (BatchStatus.READY, BatchStatus.FAILED):
             return
-        now = datetime.now(UTC)
-        payload = payload_for(batch_doc, state, now)
+        await self._record(payload_for(batch_doc, state, datetime.now(UTC)), url)
+
+    async def enqueue_export(
+        self, batch_doc: Document, export: webhooks.ExportSummary, request_number: int
+    ) -> None:
+        """Record the delivery of an export that ended (idempotent: once per export request and status)."""
+        url = batch_doc.get("webhook_url")
+        if not url or export.status not in (ExportStatus.DONE, ExportStatus.FAILED):
+            return
+        state = state_from_document(batch_doc)
+        payload = webhooks.WebhookPayload(
+            event="clip_export.done" if export.status is ExportStatus.DONE else "clip_export.failed",
+            delivery_id=webhooks.export_delivery_id(export.export_id, request_number, export.status),
+            batch_id=batch_doc["_id"],
+            video_id=batch_doc["video_id"],
+            job_id=state.current_job_id,
+            status=state.status,
+            stage=Stage(state.stage),
+            clips_total=state.clips_total,
+            error_message=export.error_message,
+            occurred_at=datetime.now(UTC),
+            export=export,
+        )
+        await self._record(payload, url)
+
+    async def _record(self, payload: webhooks.WebhookPayload, url: str) -> None:
+        now = payload.occurred_at
         record = {
             "batch_id": payload.batch_id,
             "job_id": payload.job_id,
