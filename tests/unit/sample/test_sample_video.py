@@ -105,6 +105,21 @@ def test_media_info_is_read_from_the_ffmpeg_banner() -> None:
     info = parse_media_info(banner)
 
     assert (info.codec, info.width, info.height, info.duration_sec) == ("h264", 1280, 720, 62.5)
+    assert (info.fps, info.audio_codec) == (10.0, None)
+
+
+def test_the_audio_codec_and_frame_rate_are_read_from_the_banner() -> None:
+    banner = (
+        "  Duration: 00:00:30.03, start: 0.000000, bitrate: 2400 kb/s\n"
+        "  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(tv, progressive), "
+        "1080x1920 [SAR 1:1 DAR 9:16], 2200 kb/s, 29.97 fps, 29.97 tbr, 30k tbn (default)\n"
+        "  Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, 128 kb/s\n"
+    )
+
+    info = parse_media_info(banner)
+
+    assert (info.codec, info.audio_codec, info.width, info.height) == ("h264", "aac", 1080, 1920)
+    assert (info.fps, info.duration_sec) == (29.97, 30.03)
 
 
 def test_the_cli_writes_the_video_and_its_transcript_and_scenes(

@@ -9,6 +9,8 @@ import imageio_ffmpeg
 
 _DURATION = re.compile(r"Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _VIDEO_STREAM = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})")
+_AUDIO_STREAM = re.compile(r"Stream #\S+.*?: Audio: (\w+)")
+_FRAME_RATE = re.compile(r"Stream #\S+.*?: Video: .*?, (\d+(?:\.\d+)?) fps")
 
 
 class ProbeError(RuntimeError):
@@ -17,12 +19,15 @@ class ProbeError(RuntimeError):
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """A media file's first video stream: codec and frame size; duration when the container has one."""
+    """A media file's first video stream: codec and frame size; duration when the container has one;
+    the first audio stream's codec and the video's frame rate when the banner names them."""
 
     codec: str
     width: int
     height: int
     duration_sec: float | None
+    audio_codec: str | None = None
+    fps: float | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,16 @@ def parse_media_info(ffmpeg_output: str) -> MediaInfo:
     if duration is not None:
         hours, minutes, secs = duration.groups()
         seconds = int(hours) * 3600 + int(minutes) * 60 + float(secs)
-    return MediaInfo(stream.group(1), int(stream.group(2)), int(stream.group(3)), seconds)
+    audio = _AUDIO_STREAM.search(ffmpeg_output)
+    rate = _FRAME_RATE.search(ffmpeg_output)
+    return MediaInfo(
+        stream.group(1),
+        int(stream.group(2)),
+        int(stream.group(3)),
+        seconds,
+        audio_codec=audio.group(1) if audio else None,
+        fps=float(rate.group(1)) if rate else None,
+    )
 
 
 async def probe_media(path: Path, *, timeout_sec: float = 30.0) -> MediaInfo:
