@@ -9,7 +9,7 @@ import pytest
 from viralclip_contracts import Video
 from viralclip_localstack.client import ViralclipClient
 from viralclip_localstack.fleet import SERVICE_MODULES
-from viralclip_localstack.sample.probe import probe_media
+from viralclip_media import ffmpeg_runner, ffprobe_runner, probe_media
 
 pytestmark = [
     pytest.mark.e2e,
@@ -46,9 +46,9 @@ async def test_an_exported_clip_is_a_1080x1920_h264_aac_mp4_of_the_clips_duratio
     assert (head.status_code, head.content) == (206, served.content[:1024])
     path = tmp_path / f"{export_id}.mp4"
     await asyncio.to_thread(path.write_bytes, served.content)
-    info = await probe_media(path)
-    assert (info.codec, info.audio_codec, info.width, info.height) == ("h264", "aac", 1080, 1920)
-    assert info.fps
-    one_frame = 1 / info.fps
+    info = await probe_media(ffmpeg_runner(), path, timeout_sec=30, ffprobe=ffprobe_runner())
+    assert (info.video_codec, info.audio_codec, info.width, info.height) == ("h264", "aac", 1080, 1920)
+    assert info.frame_rate
+    one_frame = 1 / info.frame_rate
     assert info.duration_sec == pytest.approx(clip["duration_sec"], abs=one_frame + AAC_FRAME_SEC)
     assert done["duration_sec"] == pytest.approx(clip["duration_sec"], abs=one_frame + AAC_FRAME_SEC)

@@ -99,12 +99,7 @@ async def test_a_receiver_that_never_accepts_gets_the_configured_number_of_attem
         (b["at"] - a["at"]).total_seconds()
         for a, b in zip(delivery["attempts"], delivery["attempts"][1:], strict=False)
     ]
-    settings = shared_api.settings
-    schedule = webhooks.backoff_schedule(
-        settings.webhook_max_attempts,
-        base_sec=settings.webhook_base_delay_sec,
-        cap_sec=settings.webhook_max_delay_sec,
-    )
+    schedule = shared_api.settings.webhook_retry.schedule()
     assert all(gap >= delay for gap, delay in zip(gaps, schedule, strict=True)), (gaps, schedule)
 
 

@@ -8,11 +8,11 @@ import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from viralclip_batch_api.projection import BatchStatus
+from viralclip_batch_api.settings import BatchApiSettings
 from viralclip_batch_api.webhooks import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     WebhookPayload,
-    backoff_schedule,
     delivery_id,
     encode,
     headers,
@@ -76,14 +76,11 @@ def test_delivery_id_differs_per_job_and_status() -> None:
     assert len(ids) == 3
 
 
-def test_backoff_grows_exponentially_and_is_capped() -> None:
-    assert backoff_schedule(5, base_sec=1, factor=2, cap_sec=5) == (1, 2, 4, 5)
-    assert backoff_schedule(1) == ()
+def test_the_webhook_schedule_doubles_from_the_base_delay_up_to_the_cap_without_jitter() -> None:
+    settings = BatchApiSettings(webhook_max_attempts=5, webhook_base_delay_sec=1.0, webhook_max_delay_sec=5.0)
 
-
-def test_backoff_needs_at_least_one_attempt() -> None:
-    with pytest.raises(ValueError, match="at least 1"):
-        backoff_schedule(0)
+    assert settings.webhook_retry.schedule() == (1, 2, 4, 5)
+    assert settings.webhook_retry.delay(4, draw=lambda: 0.0) == 5
 
 
 @pytest.mark.parametrize(("code", "ok"), [(200, True), (204, True), (301, False), (410, False), (503, False)])

@@ -10,7 +10,7 @@ from viralclip_localstack.demo import (
     missing_thumbnails,
     progress_line,
 )
-from viralclip_localstack.sample.probe import MediaInfo
+from viralclip_media import MediaInfo
 
 
 def _clip(rank: int, start: float, end: float, thumbnail: str | None) -> dict[str, Any]:
@@ -64,7 +64,17 @@ def test_clips_without_a_thumbnail_file_on_disk_are_reported(tmp_path: Path) -> 
 
 def test_an_exported_clip_is_printed_with_its_path_and_what_it_probes_as() -> None:
     export = {"file_path": "exports/b-1/e-1.mp4", "size_bytes": 8_421_337}
-    info = MediaInfo("h264", 1080, 1920, 42.53, audio_codec="aac", fps=30.0)
+    info = MediaInfo(
+        duration_sec=42.53,
+        width=1080,
+        height=1920,
+        pixel_width=1080,
+        pixel_height=1920,
+        frame_rate=30.0,
+        video_codec="h264",
+        has_audio=True,
+        audio_codec="aac",
+    )
 
     assert export_line(export, info, Path("/media")) == (
         "/media/exports/b-1/e-1.mp4  h264/aac 1080x1920 42.53 s 8.4 MB"

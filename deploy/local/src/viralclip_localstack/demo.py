@@ -22,11 +22,11 @@ from typing import Any, TextIO
 import httpx
 
 from viralclip_contracts import Video
+from viralclip_media import FfmpegError, MediaInfo, ffmpeg_runner, ffprobe_runner, probe_media
 
 from .client import TERMINAL, ViralclipClient
 from .fleet import SERVICE_MODULES, Fleet
 from .sample import write_sample
-from .sample.probe import MediaInfo, ProbeError, probe_media
 from .stack import EmbeddedStack
 
 BAR_WIDTH = 30
@@ -105,8 +105,8 @@ def export_line(export: Mapping[str, Any], info: MediaInfo | None, media_root: P
     path = media_root / str(export["file_path"])
     if info is None:
         return f"{path}  (could not be probed)"
-    codecs = f"{info.codec}/{info.audio_codec or 'no audio'}"
-    duration = f"{info.duration_sec:.2f} s" if info.duration_sec is not None else "? s"
+    codecs = f"{info.video_codec}/{info.audio_codec or 'no audio'}"
+    duration = f"{info.duration_sec:.2f} s"
     megabytes = float(export.get("size_bytes") or 0) / 1e6
     return f"{path}  {codecs} {info.width}x{info.height} {duration} {megabytes:.1f} MB"
 
@@ -226,10 +226,12 @@ async def _export_top_clips(
         reasons = "; ".join(f"{e['export_id']}: {e['error_message']}" for e in failed)
         raise DemoFailed(f"{len(failed)} export(s) failed: {reasons}")
     _say(out, f"\n{len(ended)} MP4s ({time.monotonic() - started:.1f} s to render):")
+    runner, ffprobe = ffmpeg_runner(), ffprobe_runner()
     for export in ended:
+        path = media_root / str(export["file_path"])
         try:
-            info: MediaInfo | None = await probe_media(media_root / str(export["file_path"]))
-        except ProbeError:
+            info: MediaInfo | None = await probe_media(runner, path, timeout_sec=30, ffprobe=ffprobe)
+        except FfmpegError:
             info = None
         _say(out, "  " + export_line(export, info, media_root))
 

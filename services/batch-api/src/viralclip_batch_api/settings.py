@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from viralclip_runtime import ServiceSettings
+from viralclip_runtime import RetryPolicy, ServiceSettings
 
 API_PREFIX = "/viral-clip"
 _MIN_SECRET_CHARS = 16
@@ -56,6 +56,16 @@ class BatchApiSettings(ServiceSettings):
     sse_ping_sec: int = Field(default=15, ge=1, description="Keep-alive comment interval of the stream.")
     upload_max_bytes: int = Field(default=8 * 1024**3, ge=1, description="Largest accepted media upload.")
     probe_timeout_sec: float = Field(default=30.0, gt=0, description="Duration probe of a media file.")
+
+    @property
+    def webhook_retry(self) -> RetryPolicy:
+        """Attempts of a webhook delivery and the waits between them (no jitter: each wait is stored)."""
+        return RetryPolicy(
+            max_attempts=self.webhook_max_attempts,
+            base_delay_sec=self.webhook_base_delay_sec,
+            max_delay_sec=self.webhook_max_delay_sec,
+            jitter=0.0,
+        )
 
     @field_validator("cors_origins", "webhook_allowed_destinations", mode="before")
     @classmethod

@@ -62,11 +62,7 @@ class WebhookSender:
         self._client = client
         self._guard = guard
         self._settings = settings
-        self._schedule = webhooks.backoff_schedule(
-            settings.webhook_max_attempts,
-            base_sec=settings.webhook_base_delay_sec,
-            cap_sec=settings.webhook_max_delay_sec,
-        )
+        self._schedule = settings.webhook_retry.schedule()
         self._wakeup = asyncio.Event()
 
     async def enqueue(self, batch_doc: Document, state: BatchState) -> None:

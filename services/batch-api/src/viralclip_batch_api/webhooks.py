@@ -109,15 +109,6 @@ def headers(payload: WebhookPayload, body: bytes, secret: str, at: datetime) -> 
     }
 
 
-def backoff_schedule(
-    attempts: int, base_sec: float = 1.0, factor: float = 2.0, cap_sec: float = 60.0
-) -> tuple[float, ...]:
-    """Delays before attempts 2..`attempts`: exponential from `base_sec`, each at most `cap_sec`."""
-    if attempts < 1:
-        raise ValueError("attempts must be at least 1")
-    return tuple(min(cap_sec, base_sec * factor**n) for n in range(attempts - 1))
-
-
 def is_success(status_code: int) -> bool:
     """A receiver accepted the delivery (any 2xx)."""
     return 200 <= status_code < 300
