@@ -202,6 +202,23 @@ async def test_an_export_is_202_with_the_batch_defaults_and_one_request_however_
     assert request.event_id == request_event_id(export["export_id"], 1)
 
 
+async def test_concurrent_identical_requests_make_one_export_and_one_request(
+    client: httpx.AsyncClient, exportable: Any, requests_probe: TopicProbe, shared_api: Any
+) -> None:
+    _, clips = await exportable()
+    url = f"/clips/{clips[1].clip_id}/exports"
+
+    answers = await asyncio.gather(*(client.post(url, json={"resolution": "720"}) for _ in range(5)))
+
+    assert {a.status_code for a in answers} == {202}
+    (export_id,) = {a.json()["export_id"] for a in answers}
+    sentinel = (await client.post(url, json={"resolution": "1080"})).json()  # after them, same partition
+    await requests_for(requests_probe, shared_api, sentinel["export_id"])
+    assert len(await requests_for(requests_probe, shared_api, export_id)) == 1
+    listed = (await client.get(f"/clips/{clips[1].clip_id}/exports")).json()
+    assert listed["count"] == 2
+
+
 async def test_gaming_defaults_to_fit_and_overrides_win(client: httpx.AsyncClient, exportable: Any) -> None:
     _, clips = await exportable(video_type="gaming", aspect_ratio="16:9", subtitle_enabled=False)
 
