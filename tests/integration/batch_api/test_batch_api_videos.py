@@ -85,7 +85,13 @@ async def test_multipart_upload_is_stored_under_the_media_root_with_a_webvtt_fil
     assert video["media_path"] == f"uploads/{video_id}/my_talk.mp4"
     assert await asyncio.to_thread((media_root / video["media_path"]).read_bytes) == content
     assert video["duration_sec"] == pytest.approx(3.0, abs=0.3)
-    assert video["transcript"][0] == {"start_sec": 0.0, "end_sec": 1.25, "text": "Hi!", "speaker": "Ann"}
+    assert video["transcript"][0] == {
+        "start_sec": 0.0,
+        "end_sec": 1.25,
+        "text": "Hi!",
+        "speaker": "Ann",
+        "words": [],
+    }
     assert video["scenes"] == [{"scene_id": "s0", "start_sec": 0.0, "end_sec": 3.0}]
 
 

@@ -30,6 +30,7 @@ from viralclip_contracts import (
     VideoType,
 )
 
+from .language_detection import LanguageSource
 from .projection import BatchStatus
 from .transcripts import TranscriptFormat
 
@@ -62,7 +63,13 @@ class VideoCreate(_In):
         allow_inf_nan=False,  # an infinite video would pass every range check downstream
         description="Probed from the media file when absent.",
     )
-    language: str = Field(default="en", min_length=2, max_length=35, examples=["en"])
+    language: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=35,
+        description="BCP-47 language of the speech; detected from the transcript when absent.",
+        examples=["id", "en"],
+    )
     summary: str = Field(default="", max_length=5000)
     transcript: list[TranscriptSegment] | str = Field(
         description="Timed segments, or the text of a JSON, SRT or WebVTT transcript."
@@ -77,6 +84,12 @@ class VideoPublic(Video):
     """A registered video with its transcript and scenes."""
 
     created_at: datetime
+    language_source: LanguageSource | None = Field(
+        default=None,
+        description="Where `language` came from: the request, the transcript file, detection from the "
+        "transcript's text, or the default (nothing to go on). Absent on videos registered before.",
+        examples=["detected"],
+    )
 
 
 # --- clip batches -------------------------------------------------------------------------------
@@ -223,7 +236,7 @@ class VideoUpload(BaseModel):
     title: str
     video_id: str | None = None
     duration_sec: float | None = None
-    language: str = "en"
+    language: str | None = Field(default=None, description="Detected from the transcript when absent.")
     summary: str = ""
     transcript: str = Field(description="JSON, SRT or WebVTT text, or a file of it.")
     transcript_format: TranscriptFormat | None = None
