@@ -106,9 +106,15 @@ def export_line(export: Mapping[str, Any], info: MediaInfo | None, media_root: P
     if info is None:
         return f"{path}  (could not be probed)"
     codecs = f"{info.video_codec}/{info.audio_codec or 'no audio'}"
-    duration = f"{info.duration_sec:.2f} s"
+    clip_sec = float(export["end_sec"]) - float(export["start_sec"])
+    duration = f"{info.duration_sec:.2f} s (clip {clip_sec:.2f} s)"
     megabytes = float(export.get("size_bytes") or 0) / 1e6
     return f"{path}  {codecs} {info.width}x{info.height} {duration} {megabytes:.1f} MB"
+
+
+def export_milestone(export: Mapping[str, Any]) -> tuple[str, int]:
+    """What is worth a line while waiting: the status, and the quarter of the render reached."""
+    return str(export["status"]), int(float(export["progress"]) * 4)
 
 
 def export_status_line(export: Mapping[str, Any]) -> str:
@@ -213,11 +219,16 @@ async def _export_top_clips(
     started = time.monotonic()
     exports = await client.export_clips(batch_id, **DEMO_EXPORT)
     _say(out, f"\nexporting the top {len(exports)} clips as MP4 (9:16, captions on, face reframe) …")
+    shown: dict[str, tuple[str, int]] = {}
+
+    def report(export: dict[str, Any]) -> None:
+        if shown.get(export["export_id"]) != (milestone := export_milestone(export)):
+            shown[export["export_id"]] = milestone
+            _say(out, export_status_line(export))
+
     try:
         ended = await client.wait_for_exports(
-            [str(e["export_id"]) for e in exports],
-            timeout=timeout_sec,
-            on_change=lambda export: _say(out, export_status_line(export)),
+            [str(e["export_id"]) for e in exports], timeout=timeout_sec, on_change=report
         )
     except TimeoutError as late:
         raise DemoFailed(f"{late}; is the render service running? see its log (render.log)") from late
