@@ -64,8 +64,9 @@ def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = N
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
-            expose_headers=["Location", "Idempotent-Replayed"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "Range"],
+            # A player on another origin seeks in an exported MP4 with range requests.
+            expose_headers=["Location", "Idempotent-Replayed", "Content-Range", "Accept-Ranges"],
         )
     guarded = [Depends(require_token)]
     for router in (videos.router, clip_batches.router, clips.router, exports.router):
