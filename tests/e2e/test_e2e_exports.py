@@ -8,13 +8,9 @@ import pytest
 
 from viralclip_contracts import Video
 from viralclip_localstack.client import ViralclipClient
-from viralclip_localstack.fleet import SERVICE_MODULES
 from viralclip_media import ffmpeg_runner, ffprobe_runner, probe_media
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif("render" not in SERVICE_MODULES, reason="the fleet has no render service yet"),
-]
+pytestmark = pytest.mark.e2e
 
 BATCH_TIMEOUT_SEC = 180.0
 EXPORT_TIMEOUT_SEC = 300.0

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from sse_starlette import ServerSentEvent
 
 from .changes import BatchChanges
-from .documents import Document, state_from_document, utc_now
+from .documents import Document, stalled_since, state_from_document, utc_now
 from .errors import NotFoundError
 from .export_models import ExportProgressPublic, export_progress, export_public
 from .export_repository import ExportRepository
@@ -34,6 +34,7 @@ def progress_of(doc: Document) -> BatchProgressPublic:
         progress=state.progress,
         clips_total=state.clips_total,
         error_message=state.error_message,
+        stalled_since=stalled_since(doc),
     )
 
 
