@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 TYPED := contracts/src services/runtime/src services/media/src services/windowing/src services/scoring/src \
-         services/thumbnail/src services/batch-api/src deploy/local/src tests/support/src
+         services/thumbnail/src services/render/src services/batch-api/src deploy/local/src tests/support/src
 
 .PHONY: help install lint typecheck test test-unit test-integration test-e2e test-faults \
         test-containers up stack demo bench schemas asyncapi clean browser
@@ -69,11 +69,13 @@ up: install ## embedded broker + database + the four services, in the foreground
 demo: install ## clip the bundled NASA podcast end to end on the embedded stack; DEMO_ARGS=--keep-running leaves it up
 	$(BIN)/python -m viralclip_localstack.demo $(DEMO_ARGS)
 
-bench: install ## benchmarks: windowing, thumbnails, the pipeline's critical path, throughput, memory (< 10 min)
+bench: install ## benchmarks: windowing, scoring strategies, thumbnails, the pipeline's critical path, throughput, memory, renders (< 20 min)
 	$(BIN)/python tests/bench/bench_windowing.py
+	$(BIN)/python tests/bench/bench_scoring.py
 	$(BIN)/python tests/bench/bench_thumbnails.py --runs 3
 	$(BIN)/python tests/bench/bench_pipeline.py --runs 3
 	$(BIN)/python tests/bench/eval_offline_scorer.py
+	$(BIN)/python tests/bench/bench_render.py
 
 schemas: install ## regenerate the contracts' JSON Schemas
 	$(BIN)/python -m viralclip_contracts.schema_export

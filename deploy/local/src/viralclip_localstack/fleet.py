@@ -18,6 +18,7 @@ SERVICE_MODULES: dict[str, str] = {
     "windowing": "viralclip_windowing",
     "scoring": "viralclip_scoring",
     "thumbnail": "viralclip_thumbnail",
+    "render": "viralclip_render",
 }
 
 

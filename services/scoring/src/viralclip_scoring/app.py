@@ -87,6 +87,7 @@ def build_worker(
         repository,
         strategy=_strategy(chosen, settings),
         concurrency=settings.scoring_concurrency,
+        chunk_sec=settings.scoring_chunk_sec,
         on_exchange=ScoringMetrics(context.registry).observe,
     )
     context.broker.publisher(

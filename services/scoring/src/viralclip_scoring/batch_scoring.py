@@ -15,8 +15,9 @@ from typing import Protocol
 
 from viralclip_contracts import Clip, ScoringStrategy, WindowsReady
 
+from .chunks import DEFAULT_CHUNK_SEC
 from .llm_schema import LlmClipList
-from .prompt import LlmPrompt, VideoBrief, build_prompt
+from .prompt import LlmPrompt, VideoBrief, build_chunk_prompt, build_prompt
 from .providers import ClipProvider, ProviderAnswer, ProviderFailure, ScoringCall, TokenUsage
 from .strategy import CallPlan, plan_calls, resolve_strategy
 from .validate import Candidate, ClipLimits, Rejection, rank_clips, repair_answer
@@ -84,12 +85,14 @@ class BatchScorer:
         *,
         strategy: ScoringStrategy = ScoringStrategy.AUTO,
         concurrency: int = 4,
+        chunk_sec: float = DEFAULT_CHUNK_SEC,
         on_exchange: Callable[[Exchange], None] | None = None,
     ) -> None:
         self.provider = provider
         self._store = store
         self._on_exchange = on_exchange
         self._strategy = strategy
+        self._chunk_sec = chunk_sec
         self._slots = asyncio.Semaphore(concurrency)
 
     async def score(
@@ -103,7 +106,7 @@ class BatchScorer:
                 "Check that the processing timeframe lies inside the video.",
             )
         strategy = resolve_strategy(self._strategy, event.config.scoring_strategy, event.windows)
-        plans = plan_calls(strategy, event.windows)
+        plans = plan_calls(strategy, event.windows, chunk_sec=self._chunk_sec)
         exchanges = await self._exchanges(event, video, plans)
         return _outcome(event, plans, exchanges, _limits(event, duration_sec))
 
@@ -126,7 +129,7 @@ class BatchScorer:
         if stored is not None:
             logger.info("reusing the stored answer", extra={"call": plan.key})
             return stored
-        prompt = build_prompt(video, plan.windows, event.config, event.language, global_call=plan.is_global)
+        prompt = _prompt(event, video, plan)
         call = ScoringCall(plan.key, plan.windows, event.config, event.language, prompt)
         async with self._slots:
             result = await _propose(self.provider, call, breaker)
@@ -134,6 +137,15 @@ class BatchScorer:
         if self._on_exchange is not None:
             self._on_exchange(exchange)
         return await self._store.save_exchange(exchange)
+
+
+def _prompt(event: WindowsReady, video: VideoBrief, plan: CallPlan) -> LlmPrompt:
+    if plan.chunk is None:
+        return build_prompt(video, plan.windows, event.config, event.language, global_call=plan.is_global)
+    speakers = dict.fromkeys(
+        segment.speaker for window in event.windows for segment in window.transcript if segment.speaker
+    )
+    return build_chunk_prompt(video, plan.chunk, tuple(speakers), event.config, event.language)
 
 
 @dataclass
@@ -204,7 +216,7 @@ def _outcome(
     for plan, exchange in zip(plans, exchanges, strict=True):
         if exchange.answer is None:
             windows_failed += len(plan.windows)
-            label = plan.key if not plan.is_global else f"all {len(plan.windows)} windows"
+            label = _label(plan)
             errors.append(f"{label}: {exchange.error}")
             continue
         repaired = repair_answer(exchange.answer, plan.windows, limits)
@@ -220,6 +232,15 @@ def _outcome(
     return BatchOutcome(clips, len(event.windows), windows_failed, tuple(errors), failure)
 
 
+def _label(plan: CallPlan) -> str:
+    if plan.is_global:
+        return f"all {len(plan.windows)} windows"
+    if plan.chunk is not None:
+        chunk = plan.chunk
+        return f"{plan.key} ({chunk.start_sec:.0f}-{chunk.end_sec:.0f} s, {len(plan.windows)} windows)"
+    return plan.key
+
+
 def _failure_message(
     event: WindowsReady,
     exchanges: Sequence[Exchange],
@@ -230,7 +251,7 @@ def _failure_message(
     if clips:
         return None
     total = len(event.windows)
-    if windows_failed == total:
+    if all(exchange.answer is None for exchange in exchanges):
         distinct = list(dict.fromkeys(e.error for e in exchanges if e.error and e.error_kind != SKIPPED))
         others = f" (and {len(distinct) - 1} other errors)" if len(distinct) > 1 else ""
         windows = "the only window" if total == 1 else f"all {total} windows"

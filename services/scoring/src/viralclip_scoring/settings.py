@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from viralclip_contracts import ScoringStrategy
 from viralclip_runtime import ServiceSettings, env_alias
 
+from .chunks import DEFAULT_CHUNK_SEC
 from .openai_provider import DEFAULT_MODEL
 
 
@@ -41,7 +42,14 @@ class ScoringSettings(ServiceSettings):
     )
     scoring_concurrency: int = Field(default=4, ge=1, le=64, description="LLM calls at once.")
     scoring_strategy: ScoringStrategy = Field(
-        default=ScoringStrategy.AUTO, description="global, per_window, or auto (by transcript size)."
+        default=ScoringStrategy.AUTO,
+        description="chunked, global or per_window; auto is chunked.",
+    )
+    scoring_chunk_sec: float = Field(
+        default=DEFAULT_CHUNK_SEC,
+        ge=480,
+        le=900,
+        description="Span of one chunk of the chunked strategy, in seconds (8 to 15 minutes).",
     )
     trend_lexicon_path: Path | None = Field(
         default=None,
