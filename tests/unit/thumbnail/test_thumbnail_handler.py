@@ -38,8 +38,11 @@ class MemoryRepository(ThumbnailRepository):
     async def load_video(self, video_id: str) -> Video | None:
         return self.videos.get(video_id)
 
-    async def record_thumbnails(self, batch_id: str, outcomes: Sequence[ThumbnailOutcome]) -> None:
+    async def record_thumbnails(self, event: Event, outcomes: Sequence[ThumbnailOutcome]) -> bool:
+        if self.stale:
+            return False
         self.recorded.update({outcome.clip_id: outcome for outcome in outcomes})
+        return True
 
 
 class CountingRunner(SubprocessFfmpegRunner):

@@ -32,6 +32,7 @@ class Repository:
         await self.batches.create_index([("video_id", ASCENDING), ("created_at", DESCENDING)])
         await self.videos.create_index([("created_at", DESCENDING)])
         await self.clips.create_index([("clip_batch_id", ASCENDING), ("viral_score", DESCENDING)])
+        await self.batches.create_index([("status", ASCENDING)])  # the stall watch reads the drafts
 
     async def insert_video(self, doc: Document) -> bool:
         """Store a new video; False when its id is taken."""
@@ -84,6 +85,12 @@ class Repository:
         cursor = await self.batches.aggregate([{"$group": {"_id": "$status", "count": {"$sum": 1}}}])
         return {str(row["_id"]): int(row["count"]) async for row in cursor}
 
+    async def count_quarantined_outbox_entries(self) -> int:
+        """Outbox entries the relay set aside because they no longer validate."""
+        query = {"outbox": {"$elemMatch": {"quarantined_at": {"$type": "date"}}}}
+        docs = await self.batches.find(query, {"outbox.quarantined_at": 1}).to_list(None)
+        return sum(1 for doc in docs for entry in doc["outbox"] if entry.get("quarantined_at") is not None)
+
     async def update_batch(
         self, batch_id: str, *, version: int, changes: Document, push: Document | None = None
     ) -> bool:
@@ -93,6 +100,17 @@ class Repository:
             update["$push"] = push
         result = await self.batches.update_one({"_id": batch_id, "version": version}, update)
         return result.modified_count == 1
+
+    async def draft_batches(self) -> list[Document]:
+        """Every batch still in progress (status draft), without its outbox."""
+        return await self.batches.find({"status": "draft"}, {"outbox": 0}).to_list(None)
+
+    async def claim_stall(self, doc: Document, *, stall: Document, push: Document | None) -> bool:
+        """Record the stall watch's step on the batch (and queue its event) if the batch is still as it
+        was read: the conditional write that lets exactly one replica act. `updated_at` is left alone."""
+        return await self.update_batch(
+            doc["_id"], version=doc["version"], changes={"stall": stall}, push=push
+        )
 
     async def clip(self, clip_id: str) -> Clip | None:
         doc = await self.clips.find_one({"_id": clip_id})

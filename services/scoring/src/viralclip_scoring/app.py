@@ -89,6 +89,7 @@ def build_worker(
         concurrency=settings.scoring_concurrency,
         chunk_sec=settings.scoring_chunk_sec,
         on_exchange=ScoringMetrics(context.registry).observe,
+        deadline=settings.batch_deadline_sec,
     )
     context.broker.publisher(
         settings.topic(CLIPS_SCORED),

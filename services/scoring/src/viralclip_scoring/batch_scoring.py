@@ -1,6 +1,8 @@
 """Scoring one batch: plan the calls, reuse stored exchanges, call the provider, repair and rank.
 
-Calls run concurrently under a process-wide bound; once one fails systemically (rate limit, 5xx,
+Calls run concurrently under a process-wide bound, and all of a batch's calls end by its scoring deadline
+(calls still running then count as failed windows, so one slow LLM never holds a consumer past its poll
+interval nor the batch past its deadline in batch-api); once one fails systemically (rate limit, 5xx,
 timeout, connection, rejected request) the batch's calls not yet started are recorded as not attempted.
 Every exchange is stored under `<batch_id>:<job_id>:<call key>` before the batch moves on, so a
 re-delivered `windows.ready` of the same job reuses each stored answer (or failure) and makes no second
@@ -26,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 SYSTEMIC_FAILURES = frozenset({"rate_limit", "server_error", "timeout", "connection", "rejected"})
 SKIPPED = "skipped"
+DEADLINE = "deadline"
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,11 @@ class BatchScorer:
         concurrency: int = 4,
         chunk_sec: float = DEFAULT_CHUNK_SEC,
         on_exchange: Callable[[Exchange], None] | None = None,
+        deadline: Callable[[int], float] | None = None,
     ) -> None:
         self.provider = provider
         self._store = store
+        self._deadline = deadline
         self._on_exchange = on_exchange
         self._strategy = strategy
         self._chunk_sec = chunk_sec
@@ -113,7 +118,9 @@ class BatchScorer:
     async def _exchanges(
         self, event: WindowsReady, video: VideoBrief, plans: Sequence[CallPlan]
     ) -> list[Exchange]:
-        breaker = _Breaker()
+        budget = self._deadline(len(plans)) if self._deadline is not None else None
+        ends_at = None if budget is None else asyncio.get_running_loop().time() + budget
+        breaker = _Breaker(ends_at=ends_at, budget_sec=budget)
         try:
             async with asyncio.TaskGroup() as group:
                 tasks = [group.create_task(self._exchange(event, video, plan, breaker)) for plan in plans]
@@ -131,8 +138,12 @@ class BatchScorer:
             return stored
         prompt = _prompt(event, video, plan)
         call = ScoringCall(plan.key, plan.windows, event.config, event.language, prompt)
-        async with self._slots:
-            result = await _propose(self.provider, call, breaker)
+        try:
+            async with asyncio.timeout_at(breaker.ends_at), self._slots:
+                result = await _propose(self.provider, call, breaker)
+        except TimeoutError:
+            # Not stored: a re-delivery of the batch may try this call again.
+            return _record(exchange_id, event, plan, self.provider, prompt, _past_deadline(breaker))
         exchange = _record(exchange_id, event, plan, self.provider, prompt, result)
         if self._on_exchange is not None:
             self._on_exchange(exchange)
@@ -155,6 +166,18 @@ class _Breaker:
     failing API."""
 
     cause: str | None = None
+    ends_at: float | None = None
+    """Event-loop time by which the batch's calls must end (its scoring deadline), None for no bound."""
+    budget_sec: float | None = None
+
+
+def _past_deadline(breaker: _Breaker) -> ProviderFailure:
+    return ProviderFailure(
+        f"not scored within the batch's scoring deadline of {breaker.budget_sec or 0:.0f} s "
+        "(VIRALCLIP_SCORING_BATCH_DEADLINE_SEC)",
+        kind=DEADLINE,
+        attempts=0,
+    )
 
 
 async def _propose(

@@ -74,7 +74,9 @@ async def handle_clips_scored(
     except BatchCannotContinue as error:
         await publish(batch_failed(event, str(error)))
         return
-    await repository.record_thumbnails(event.batch_id, outcomes)
+    if not await repository.record_thumbnails(event, outcomes):
+        logger.info("stale job ignored (superseded while its thumbnails were made)")
+        return
     failed = [outcome for outcome in outcomes if outcome.error is not None]
     logger.info(
         "thumbnails made",
