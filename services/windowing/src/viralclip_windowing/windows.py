@@ -41,6 +41,7 @@ class WindowPlan:
     """The windows of a batch and how they were chosen."""
 
     span: Span
+    """The timeframe the windows cover, its edges moved inward to whole sentences where it cut one."""
     windows: tuple[Window, ...]
     overlap: Overlap
     speech_coverage: float
@@ -60,6 +61,9 @@ def plan_windows(video: Video, config: ClipBatchConfig, rules: WindowingRules = 
     if not transcript.segments and not _has_scene_in(video, span):
         raise NothingToWindow(_nothing_message(video, span))
     sentences = group_sentences(transcript, rules)
+    inner = Span(*sentences.inward(span.start, span.end))
+    if inner != span:  # the timeframe cuts a sentence: start and end on whole ones instead
+        span, transcript = inner, clip_transcript(video.transcript, inner)
     track = build_scene_track(video.scenes, span, sentences, rules)
     minimum, maximum = preset_range(config.clip_length_preset)
     laid, overlap = _within_cap(span, track, sentences, transcript, (minimum, maximum), rules)
