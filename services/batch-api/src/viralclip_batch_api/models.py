@@ -4,7 +4,7 @@ Contract value types (`ClipBatchConfig`, `Clip`, `Video`, …) are reused, never
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AnyHttpUrl,
@@ -62,10 +62,38 @@ class VideoCreate(_In):
         allow_inf_nan=False,  # an infinite video would pass every range check downstream
         description="Probed from the media file when absent.",
     )
-    language: str = Field(default="en", min_length=2, max_length=35, examples=["en"])
+    language: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=35,
+        description="Language of the speech; when absent, the one the transcript declares, else `en`.",
+        examples=["en"],
+    )
     summary: str = Field(default="", max_length=5000)
-    transcript: list[TranscriptSegment] | str = Field(
-        description="Timed segments, or the text of a JSON, SRT or WebVTT transcript."
+    transcript: list[dict[str, Any]] | dict[str, Any] | str = Field(
+        description=(
+            "Timed segments (ours, or Whisper / faster-whisper / WhisperX output as it comes: a list of "
+            "segments or an object with `segments` and `language`), or the text of a JSON, SRT or "
+            "WebVTT transcript. See docs/TRANSCRIPTS.md."
+        ),
+        examples=[
+            [{"start_sec": 0.0, "end_sec": 2.5, "text": "Why the Moon?", "speaker": "Samuel Lawrence"}],
+            {
+                "language": "en",
+                "segments": [
+                    {
+                        "start": 0.0,
+                        "end": 1.2,
+                        "text": " Why the Moon?",
+                        "words": [
+                            {"word": " Why", "start": 0.0, "end": 0.3, "probability": 0.98},
+                            {"word": " the", "start": 0.3, "end": 0.5, "probability": 0.99},
+                            {"word": " Moon?", "start": 0.5, "end": 1.2, "probability": 0.97},
+                        ],
+                    }
+                ],
+            },
+        ],
     )
     transcript_format: TranscriptFormat | None = Field(
         default=None, description="Format of a text transcript; detected when absent."
@@ -223,9 +251,9 @@ class VideoUpload(BaseModel):
     title: str
     video_id: str | None = None
     duration_sec: float | None = None
-    language: str = "en"
+    language: str | None = None
     summary: str = ""
-    transcript: str = Field(description="JSON, SRT or WebVTT text, or a file of it.")
+    transcript: str = Field(description="JSON (ours or Whisper's), SRT or WebVTT text, or a file of it.")
     transcript_format: TranscriptFormat | None = None
     scenes: str | None = Field(default=None, description="JSON list of scene segments.")
 
