@@ -2,11 +2,11 @@
 
 `speech_track` walks every word of the transcript in time order (a segment's own words, or words
 estimated by `estimate.estimated_times` when it has none) and groups them into sentences with the rule
-of `sentences.breaks_between` — terminal punctuation, a pause of `pause_sec` — plus the cue rules:
-a speaker turn between two segments ends a sentence, and a sentence that would grow past
-`max_sentence_sec` (unpunctuated captions) ends at the next cue edge, or at the next word when one
-cue alone is that long. Overlapping words (crosstalk) join the current sentence, so sentences are
-disjoint and every word lies inside one.
+of `sentences.breaks_between` — terminal punctuation, a pause of `pause_sec` — plus a speaker turn
+between two segments. A sentence longer than `max_sentence_sec` (unpunctuated captions) is then cut
+into pieces no longer than that: at the latest cue edge before the word that would overflow, else at
+that word. Overlapping words (crosstalk) join the current sentence and are never split apart, so
+sentences are disjoint and every word lies inside one.
 
 A *sentence boundary* is any instant not strictly inside a sentence (a start, an end, any point of the
 silence between two); a *word boundary* any instant not strictly inside a word. Every sentence
@@ -16,7 +16,7 @@ boundary is a word boundary. Windowing and the scorer's repair both cut only her
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from viralclip_contracts import TranscriptSegment
 
@@ -156,34 +156,17 @@ def speech_track(
 ) -> SpeechTrack:
     """The sentences and words of `segments` (any order; those ending before they start are ignored)."""
     words = sorted(_timed_words(segments), key=lambda word: word.start)
-    starts: list[float] = []
-    ends: list[float] = []
-    speakers: list[str | None] = []
-    first_words: list[int] = []
-    last_cue_edge: int | None = None
-    for index, word in enumerate(words):
-        if starts and word.start < ends[-1]:
-            ends[-1] = max(ends[-1], word.end)
-            continue
-        if not starts or _ends_before(words[index - 1], word, starts[-1], ends[-1], rules):
-            starts.append(word.start)
-            ends.append(word.end)
-            speakers.append(word.speaker)
-            first_words.append(index)
-            last_cue_edge = None
-            continue
-        if not word.first_of_cue and word.end - starts[-1] > rules.max_sentence_sec:
-            _split_long(words, index, last_cue_edge, starts, ends, speakers, first_words)
-            last_cue_edge = None
-            continue
-        if word.first_of_cue:
-            last_cue_edge = index
-        ends[-1] = max(ends[-1], word.end)
+    firsts = [
+        piece
+        for group in _sentence_groups(words, rules)
+        for piece in _pieces(words, group, rules.max_sentence_sec)
+    ]
+    bounds = [*firsts, len(words)]
     return SpeechTrack(
-        starts=tuple(starts),
-        ends=tuple(ends),
-        speakers=tuple(speakers),
-        first_words=tuple(first_words),
+        starts=tuple(words[first].start for first in firsts),
+        ends=tuple(max(word.end for word in words[first:last]) for first, last in pairwise(bounds)),
+        speakers=tuple(words[first].speaker for first in firsts),
+        first_words=tuple(firsts),
         word_texts=tuple(word.text for word in words),
         word_starts=tuple(word.start for word in words),
         word_ends=tuple(word.end for word in words),
@@ -191,37 +174,51 @@ def speech_track(
     )
 
 
-def _ends_before(
-    previous: _TimedWord, word: _TimedWord, sentence_start: float, sentence_end: float, rules: SentenceRules
-) -> bool:
+def _sentence_groups(words: list[_TimedWord], rules: SentenceRules) -> list[range]:
+    """Runs of words ended by punctuation, a pause or a speaker turn at a cue edge; overlapping words join."""
+    firsts: list[int] = []
+    end = 0.0
+    for index, word in enumerate(words):
+        if not firsts or (word.start >= end and _breaks(words[index - 1], word, end, rules)):
+            firsts.append(index)
+            end = word.end
+        else:
+            end = max(end, word.end)
+    bounds = [*firsts, len(words)]
+    return [range(first, last) for first, last in pairwise(bounds)]
+
+
+def _breaks(previous: _TimedWord, word: _TimedWord, sentence_end: float, rules: SentenceRules) -> bool:
     if breaks_between(previous.text, sentence_end, word.start, rules.pause_sec):
         return True
-    if not word.first_of_cue:
-        return False
-    turn = word.speaker is not None and previous.speaker is not None and word.speaker != previous.speaker
-    return turn or max(word.cue_end, sentence_end) - sentence_start > rules.max_sentence_sec
+    return (
+        word.first_of_cue
+        and word.speaker is not None
+        and previous.speaker is not None
+        and word.speaker != previous.speaker
+    )
 
 
-def _split_long(
-    words: list[_TimedWord],
-    index: int,
-    cue_edge: int | None,
-    starts: list[float],
-    ends: list[float],
-    speakers: list[str | None],
-    first_words: list[int],
-) -> None:
-    """End the current sentence at its latest cue edge, else just before `words[index]`."""
-    split = index
-    if cue_edge is not None and cue_edge > first_words[-1]:
-        head_end = max(word.end for word in words[first_words[-1] : cue_edge])
-        if head_end <= words[cue_edge].start:
-            split = cue_edge
-    ends[-1] = max(word.end for word in words[first_words[-1] : split])
-    starts.append(words[split].start)
-    ends.append(max(word.end for word in words[split : index + 1]))
-    speakers.append(words[split].speaker)
-    first_words.append(split)
+def _pieces(words: list[_TimedWord], group: range, max_sec: float) -> list[int]:
+    """First word of each piece of a sentence cut to at most `max_sec` (unpunctuated speech): at the
+    latest cue edge before the word that overflows, else at that word; never between overlapping words."""
+    firsts = [group.start]
+    piece_start = words[group.start].start
+    running_end = words[group.start].end
+    edge: int | None = None
+    for index in group[1:]:
+        word = words[index]
+        clean = running_end <= word.start
+        if clean and word.first_of_cue:
+            edge = index
+        if word.end - piece_start > max_sec:
+            split = edge if edge is not None else index if clean else None
+            if split is not None:
+                firsts.append(split)
+                piece_start = words[split].start
+                edge = None
+        running_end = max(running_end, word.end)
+    return firsts
 
 
 def _timed_words(segments: Iterable[TranscriptSegment]) -> list[_TimedWord]:
