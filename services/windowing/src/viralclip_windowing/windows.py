@@ -60,7 +60,10 @@ def plan_windows(video: Video, config: ClipBatchConfig, rules: WindowingRules = 
     transcript = clip_transcript(video.transcript, span)
     if not transcript.segments and not _has_scene_in(video, span):
         raise NothingToWindow(_nothing_message(video, span))
-    sentences = group_sentences(transcript, rules)
+    # The sentences cut by the timeframe's edges reach outside it: look a little further for their words.
+    context = 2 * rules.max_sentence_sec
+    nearby = Span(max(0.0, span.start - context), span.end + context)
+    sentences = group_sentences(clip_transcript(video.transcript, nearby), rules)
     inner = Span(*sentences.inward(span.start, span.end))
     if inner != span:  # the timeframe cuts a sentence: start and end on whole ones instead
         span, transcript = inner, clip_transcript(video.transcript, inner)

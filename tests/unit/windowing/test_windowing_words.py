@@ -1,0 +1,123 @@
+"""Properties of issue 14: windows start and end between words, and on whole sentences.
+
+The transcripts come from `viralclip_testkit.speech`: sentences of known timed words, cut into cues
+that may end mid-sentence or hold several sentences (long subtitle cues), with the words given (ASR)
+or left to be estimated. Every sentence is shorter than the narrowest preset range (15 s).
+"""
+
+from itertools import pairwise
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from viralclip_contracts import (
+    ClipBatchConfig,
+    ClipLengthPreset,
+    ProcessingTimeframe,
+    SceneSegment,
+    Video,
+    Word,
+)
+from viralclip_testkit.speech import SpokenTranscript, sentences_of, spoken_transcript
+from viralclip_transcripts import estimate_words
+from viralclip_windowing.windows import plan_windows
+
+PROPERTIES = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+sentence_plans = st.tuples(
+    st.integers(1, 14),  # words
+    st.floats(0.1, 0.55).map(lambda x: round(x, 2)),  # seconds per word: every sentence under 8.5 s
+    st.one_of(st.just(0.05), st.floats(0.1, 4.0), st.floats(10.0, 40.0)).map(lambda x: round(x, 2)),
+)
+
+
+@st.composite
+def videos(draw: st.DrawFn) -> tuple[Video, SpokenTranscript, bool]:
+    measured = draw(st.booleans())
+    spoken = spoken_transcript(
+        draw(st.lists(sentence_plans, min_size=1, max_size=80)),
+        draw(st.lists(st.integers(1, 60), min_size=1, max_size=8)),
+        start=draw(st.floats(0.0, 30.0).map(lambda x: round(x, 2))),
+        measured=measured,
+    )
+    duration = round(spoken.words[-1].end_sec + draw(st.floats(0.0, 60.0)), 2)
+    cuts = sorted(set(draw(st.lists(st.floats(0.0, duration).map(lambda x: round(x, 2)), max_size=40))))
+    scenes = [
+        SceneSegment(scene_id=f"s{i:03d}", start_sec=a, end_sec=b)
+        for i, (a, b) in enumerate(pairwise([0.0, *cuts, duration]))
+        if b > a
+    ]
+    video = Video(
+        video_id="v-words",
+        title="Words",
+        media_path="videos/w.mp4",
+        duration_sec=duration,
+        transcript=spoken.segments,
+        scenes=tuple(scenes) if draw(st.booleans()) else (),
+    )
+    return video, spoken, measured
+
+
+def _words(video: Video, spoken: SpokenTranscript, measured: bool) -> list[Word]:
+    if measured:
+        return list(spoken.words)
+    return [word for segment in video.transcript for word in estimate_words(segment)]
+
+
+@PROPERTIES
+@given(
+    videos(),
+    st.sampled_from(list(ClipLengthPreset)),
+    st.floats(0.0, 1.0),
+    st.one_of(st.none(), st.floats(30.0, 2000.0)),
+)
+def test_no_window_boundary_falls_inside_a_word_or_cuts_a_sentence(
+    case: tuple[Video, SpokenTranscript, bool],
+    preset: ClipLengthPreset,
+    start_share: float,
+    length: float | None,
+) -> None:
+    video, spoken, measured = case
+    start = round(start_share * max(0.0, video.duration_sec - 30.0), 2)
+    end = None if length is None else round(start + length, 2)
+    config = ClipBatchConfig(
+        clip_length_preset=preset, processing_timeframe=ProcessingTimeframe(start_sec=start, end_sec=end)
+    )
+    words = _words(video, spoken, measured)
+    sentences = sentences_of(words)
+    frame_end = video.duration_sec if end is None else min(end, video.duration_sec)
+    if not any(w.end_sec > start and w.start_sec < frame_end for w in words) and not video.scenes:
+        return  # nothing to window: covered by the edge-case tests
+    plan = plan_windows(video, config)
+    whole_sentence_inside = any(start <= a and b <= frame_end for a, b in sentences)
+    for window in plan.windows:
+        for t in (window.start_sec, window.end_sec):
+            assert not any(w.start_sec < t < w.end_sec for w in words), (t, "inside a word")
+            if whole_sentence_inside:
+                assert not any(a < t < b for a, b in sentences), (t, "inside a sentence")
+
+
+@PROPERTIES
+@given(videos(), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_at_the_timeframe_edges_windows_hold_only_whole_sentences(
+    case: tuple[Video, SpokenTranscript, bool], start_share: float, end_share: float
+) -> None:
+    video, spoken, measured = case
+    low, high = sorted((start_share * video.duration_sec, end_share * video.duration_sec))
+    low, high = round(low, 2), round(high, 2)
+    sentences = sentences_of(_words(video, spoken, measured))
+    inside = [(a, b) for a, b in sentences if low <= a and b <= high]
+    if high - low < 1.0 or not inside:
+        return
+    config = ClipBatchConfig(processing_timeframe=ProcessingTimeframe(start_sec=low, end_sec=high))
+    plan = plan_windows(video, config)
+    first = min(w.start_sec for w in plan.windows)
+    last = max(w.end_sec for w in plan.windows)
+    # the first window opens no earlier than the end of a sentence the timeframe cuts, and no later than
+    # the first whole sentence inside it; the same, mirrored, for the last window
+    cut_at_start = [b for a, b in sentences if a < low < b]
+    cut_at_end = [a for a, b in sentences if a < high < b]
+    assert first >= (cut_at_start[0] if cut_at_start else low)
+    assert first <= inside[0][0]
+    assert last <= (cut_at_end[0] if cut_at_end else high)
+    assert last >= inside[-1][1]
