@@ -18,10 +18,11 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from viralclip_contracts import AspectRatio, Clip, Grade
+from viralclip_media import FfmpegResult, FfmpegRunner, SubprocessFfmpegRunner, probe_media
 from viralclip_testkit.media import cached_long_video, ffmpeg_executable
-from viralclip_thumbnail.ffmpeg import FfmpegResult, FfmpegRunner, SubprocessFfmpegRunner, probe_media
 from viralclip_thumbnail.thumbnails import default_concurrency, make_thumbnails, plan_thumbnails
 
 FPS = 2
@@ -43,8 +44,8 @@ class OutputSeekingRunner(FfmpegRunner):
     def __init__(self, inner: FfmpegRunner) -> None:
         self.inner = inner
 
-    async def run(self, args: Sequence[str], *, timeout_sec: float) -> FfmpegResult:
-        return await self.inner.run(to_output_seeking(args), timeout_sec=timeout_sec)
+    async def run(self, args: Sequence[str], *, timeout_sec: float, **options: Any) -> FfmpegResult:
+        return await self.inner.run(to_output_seeking(args), timeout_sec=timeout_sec, **options)
 
 
 def spread_clips(count: int, duration_sec: float) -> list[Clip]:

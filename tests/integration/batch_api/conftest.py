@@ -40,6 +40,7 @@ from viralclip_contracts import (
     Window,
     WindowsReady,
 )
+from viralclip_testkit.dns import static_resolver
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.waiting import eventually
 
@@ -144,8 +145,16 @@ async def shared_api(
     tmp_path_factory: pytest.TempPathFactory,
     webhook_receiver: WebhookReceiver,
 ) -> AsyncIterator[RunningApi]:
-    settings = make_settings(kafka_bootstrap, mongodb_uri, tmp_path_factory.mktemp("media"))
-    ports = Ports(webhook_transport=httpx.ASGITransport(app=webhook_receiver.app()))
+    settings = make_settings(
+        kafka_bootstrap,
+        mongodb_uri,
+        tmp_path_factory.mktemp("media"),
+        webhook_allowed_destinations=["127.0.0.1/32"],
+    )
+    ports = Ports(
+        webhook_transport=httpx.ASGITransport(app=webhook_receiver.app()),
+        webhook_resolver=static_resolver({"hooks.test": "127.0.0.1"}),
+    )
     async with serve_api(settings, ports) as running:
         yield running
     await mongo_client.drop_database(settings.mongodb_database)

@@ -7,11 +7,15 @@ from typing import Any
 import httpx
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
+from standardwebhooks import Webhook
 
 from viralclip_batch_api import webhooks
 from viralclip_batch_api.projection import BatchState, BatchStatus
 from viralclip_batch_api.settings import BatchApiSettings
 from viralclip_batch_api.webhook_delivery import WebhookSender
+from viralclip_batch_api.webhook_destinations import Allowlist
+from viralclip_batch_api.webhook_guard import DestinationGuard
+from viralclip_testkit.dns import static_resolver
 from viralclip_testkit.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -52,7 +56,8 @@ async def test_a_ready_batch_is_posted_signed_after_retries_and_every_attempt_is
     ]
     assert len(received) == 3
     headers, body = received[-1]
-    assert webhooks.verify(body, WEBHOOK_SECRET, headers["x-viralclip-signature"])
+    assert Webhook(WEBHOOK_SECRET.encode()).verify(body, headers)["batch_id"] == batch["batch_id"]
+    assert webhooks.verify(body, WEBHOOK_SECRET, headers["x-viralclip-signature"])  # deprecated header
     summary = json.loads(body)
     assert (summary["event"], summary["batch_id"], summary["status"], summary["clips_total"]) == (
         "clip_batch.ready",
@@ -94,12 +99,7 @@ async def test_a_receiver_that_never_accepts_gets_the_configured_number_of_attem
         (b["at"] - a["at"]).total_seconds()
         for a, b in zip(delivery["attempts"], delivery["attempts"][1:], strict=False)
     ]
-    settings = shared_api.settings
-    schedule = webhooks.backoff_schedule(
-        settings.webhook_max_attempts,
-        base_sec=settings.webhook_base_delay_sec,
-        cap_sec=settings.webhook_max_delay_sec,
-    )
+    schedule = shared_api.settings.webhook_retry.schedule()
     assert all(gap >= delay for gap, delay in zip(gaps, schedule, strict=True)), (gaps, schedule)
 
 
@@ -130,7 +130,11 @@ async def test_replicas_polling_at_the_same_moment_attempt_a_delivery_once(
         return httpx.Response(204)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(receive)) as http:
-        first, second = WebhookSender(mongo_db, http, settings), WebhookSender(mongo_db, http, settings)
+        guard = DestinationGuard(
+            Allowlist.parse(["127.0.0.1"]), static_resolver({"hooks.test": "127.0.0.1"}), timeout_sec=1
+        )
+        first = WebhookSender(mongo_db, http, settings, guard)
+        second = WebhookSender(mongo_db, http, settings, guard)
         other_replica.append(second)
         batch = {"_id": "b-1", "video_id": "v-1", "webhook_url": HOOK}
         await first.enqueue(batch, BatchState(current_job_id="j-1", status=BatchStatus.READY))

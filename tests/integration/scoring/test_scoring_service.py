@@ -22,11 +22,10 @@ from viralclip_contracts import (
     Window,
     WindowsReady,
 )
-from viralclip_runtime import ensure_topics
+from viralclip_runtime import RetryPolicy, ensure_topics
 from viralclip_scoring.app import ScoringWorker, build_worker
 from viralclip_scoring.openai_provider import OpenAIProvider, make_openai_client
 from viralclip_scoring.providers import ClipProvider, HeuristicProvider
-from viralclip_scoring.retries import RetryPolicy
 from viralclip_scoring.settings import ScoringSettings
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.responses_double import Behaviour, ResponsesDouble, Script
@@ -124,7 +123,7 @@ async def llm_service(
     kafka_bootstrap: str, mongodb_uri: str, responses: ResponsesDouble
 ) -> AsyncIterator[Service]:
     client = make_openai_client(api_key="sk-integration-123456", base_url=responses.base_url, timeout_sec=5.0)
-    fast_retries = RetryPolicy(max_attempts=5, base_delay_sec=0.01, max_delay_sec=0.05)
+    fast_retries = RetryPolicy(max_attempts=5, base_delay_sec=0.01, max_delay_sec=0.05, jitter=0.5)
     provider = OpenAIProvider(client, timeout_sec=5.0, retry=fast_retries, secret="sk-integration-123456")
     async with running(kafka_bootstrap, mongodb_uri, provider) as service:
         yield service

@@ -22,12 +22,12 @@ from viralclip_contracts import (
     Grade,
     ThumbnailsDone,
 )
+from viralclip_media import FfmpegResult, SubprocessFfmpegRunner
 from viralclip_runtime import WorkerContext, ensure_topics
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.media import ffmpeg_executable, write_timestamp_video
 from viralclip_testkit.waiting import eventually
 from viralclip_thumbnail.app import build_worker
-from viralclip_thumbnail.ffmpeg import FfmpegResult, SubprocessFfmpegRunner
 from viralclip_thumbnail.jpeg import jpeg_dimensions
 from viralclip_thumbnail.settings import ThumbnailSettings
 
@@ -39,9 +39,9 @@ class CountingRunner(SubprocessFfmpegRunner):
 
     calls = 0
 
-    async def run(self, args: Sequence[str], *, timeout_sec: float) -> FfmpegResult:
+    async def run(self, args: Sequence[str], *, timeout_sec: float, **options: Any) -> FfmpegResult:
         self.calls += 1
-        return await super().run(args, timeout_sec=timeout_sec)
+        return await super().run(args, timeout_sec=timeout_sec, **options)
 
 
 @dataclass

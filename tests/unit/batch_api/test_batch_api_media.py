@@ -1,4 +1,4 @@
-"""Media paths stay inside the media root; ffmpeg's banner gives the duration."""
+"""Registered media paths stay inside the media root, as field errors; uploads are staged and named safely."""
 
 import io
 from pathlib import Path
@@ -7,27 +7,22 @@ import pytest
 from starlette.datastructures import UploadFile
 
 from viralclip_batch_api.errors import FieldError
-from viralclip_batch_api.media import (
-    parse_ffmpeg_duration,
-    resolve_media_path,
-    staged_upload,
-    upload_path,
-)
+from viralclip_batch_api.media import probe_duration, resolve_media_path, staged_upload, upload_path
 
 
 def test_a_relative_path_resolves_inside_the_root(tmp_path: Path) -> None:
     (tmp_path / "videos").mkdir()
     (tmp_path / "videos" / "a.mp4").write_bytes(b"x")
 
-    absolute, relative = resolve_media_path(tmp_path, "videos/./a.mp4")
+    media = resolve_media_path(tmp_path, "videos/./a.mp4")
 
-    assert (absolute, relative) == ((tmp_path / "videos" / "a.mp4").resolve(), "videos/a.mp4")
+    assert (media.absolute, media.relative) == ((tmp_path / "videos" / "a.mp4").resolve(), "videos/a.mp4")
 
 
 def test_an_absolute_path_inside_the_root_is_stored_relative(tmp_path: Path) -> None:
     (tmp_path / "a.mp4").write_bytes(b"x")
 
-    assert resolve_media_path(tmp_path, str(tmp_path / "a.mp4"))[1] == "a.mp4"
+    assert resolve_media_path(tmp_path, str(tmp_path / "a.mp4")).relative == "a.mp4"
 
 
 @pytest.mark.parametrize("given", ["../outside.mp4", "/etc/passwd", "videos/../../x"])
@@ -39,7 +34,10 @@ def test_paths_leaving_the_root_are_refused(tmp_path: Path, given: str) -> None:
     with pytest.raises(FieldError) as error:
         resolve_media_path(root, given)
 
-    assert (error.value.field, error.value.reason) == ("media_path", "must be a path inside the media root")
+    assert (error.value.field, error.value.reason) == (
+        "media_path",
+        f"must be a path inside the media root (got {given!r})",
+    )
 
 
 def test_a_symlink_out_of_the_root_is_refused(tmp_path: Path) -> None:
@@ -77,14 +75,17 @@ def test_upload_names_are_made_safe(filename: str | None, expected: str) -> None
     assert upload_path("v-1", filename) == expected
 
 
-def test_duration_is_read_from_the_ffmpeg_banner() -> None:
-    banner = "Input #0, mov,mp4, from 'a.mp4':\n  Duration: 01:02:03.45, start: 0.000000, bitrate: 12 kb/s\n"
+async def test_a_file_that_is_no_video_is_a_duration_error_naming_no_server_path(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("a shopping list\n")
 
-    assert parse_ffmpeg_duration(banner) == pytest.approx(3723.45)
+    with pytest.raises(FieldError) as error:
+        await probe_duration(notes, timeout_sec=30)
 
-
-def test_no_duration_line_means_unknown() -> None:
-    assert parse_ffmpeg_duration("a.mp4: Invalid data found when processing input") is None
+    assert error.value.field == "duration_sec"
+    assert error.value.reason.startswith("could not be probed from the media file (the file is not a")
+    assert error.value.reason.endswith("; give duration_sec")
+    assert str(tmp_path) not in error.value.reason
 
 
 async def test_a_staged_upload_becomes_the_target_when_its_registration_succeeds(tmp_path: Path) -> None:

@@ -5,13 +5,14 @@ import hmac
 from datetime import UTC, datetime
 
 import pytest
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from viralclip_batch_api.projection import BatchStatus
+from viralclip_batch_api.settings import BatchApiSettings
 from viralclip_batch_api.webhooks import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     WebhookPayload,
-    backoff_schedule,
     delivery_id,
     encode,
     headers,
@@ -57,7 +58,7 @@ def test_headers_carry_signature_event_and_a_stable_delivery_id() -> None:
     payload = _payload()
     body = encode(payload)
 
-    sent = headers(payload, body, "s3cret")
+    sent = headers(payload, body, "s3cret", datetime.now(UTC))
 
     assert sent[SIGNATURE_HEADER] == sign(body, "s3cret")
     assert sent[DELIVERY_HEADER] == delivery_id("b-1", "j-1", BatchStatus.READY)
@@ -75,16 +76,47 @@ def test_delivery_id_differs_per_job_and_status() -> None:
     assert len(ids) == 3
 
 
-def test_backoff_grows_exponentially_and_is_capped() -> None:
-    assert backoff_schedule(5, base_sec=1, factor=2, cap_sec=5) == (1, 2, 4, 5)
-    assert backoff_schedule(1) == ()
+def test_the_webhook_schedule_doubles_from_the_base_delay_up_to_the_cap_without_jitter() -> None:
+    settings = BatchApiSettings(webhook_max_attempts=5, webhook_base_delay_sec=1.0, webhook_max_delay_sec=5.0)
 
-
-def test_backoff_needs_at_least_one_attempt() -> None:
-    with pytest.raises(ValueError, match="at least 1"):
-        backoff_schedule(0)
+    assert settings.webhook_retry.schedule() == (1, 2, 4, 5)
+    assert settings.webhook_retry.delay(4, draw=lambda: 0.0) == 5
 
 
 @pytest.mark.parametrize(("code", "ok"), [(200, True), (204, True), (301, False), (410, False), (503, False)])
 def test_only_2xx_counts_as_delivered(code: int, ok: bool) -> None:
     assert is_success(code) is ok
+
+
+@pytest.mark.parametrize(
+    ("secret", "receiver_key"),
+    [
+        ("a-plain-deployment-secret", b"a-plain-deployment-secret"),
+        ("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+    ],
+)
+def test_the_standard_webhooks_library_verifies_a_delivery_as_a_receiver_would(
+    secret: str, receiver_key: str | bytes
+) -> None:
+    payload = _payload()
+    body = encode(payload)
+
+    sent = headers(payload, body, secret, datetime.now(UTC))
+
+    assert sent["webhook-id"] == payload.delivery_id
+    assert sent["webhook-signature"].startswith("v1,")
+    assert Webhook(receiver_key).verify(body, sent)["batch_id"] == "b-1"
+    with pytest.raises(WebhookVerificationError):
+        Webhook(receiver_key).verify(body.replace(b"b-1", b"b-2"), sent)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(b"another-secret-entirely").verify(body, sent)
+
+
+def test_a_replayed_delivery_with_an_old_timestamp_is_rejected_by_the_library() -> None:
+    payload = _payload()
+    body = encode(payload)
+
+    sent = headers(payload, body, "a-plain-deployment-secret", datetime(2026, 1, 1, tzinfo=UTC))
+
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        Webhook(b"a-plain-deployment-secret").verify(body, sent)

@@ -19,13 +19,13 @@ from viralclip_contracts import (
     Window,
     WindowsReady,
 )
+from viralclip_runtime import RetryPolicy
 from viralclip_scoring.batch_scoring import BatchScorer, Exchange
 from viralclip_scoring.handlers import handle_windows_ready
 from viralclip_scoring.openai_provider import OpenAIProvider, make_openai_client
 from viralclip_scoring.prompt import VideoBrief
 from viralclip_scoring.providers import ClipProvider, HeuristicProvider
 from viralclip_scoring.repository import ScoringRepository
-from viralclip_scoring.retries import RetryPolicy
 from viralclip_testkit.responses_double import Behaviour, ResponsesDouble, Script
 from viralclip_testkit.responses_sample import sample_windows
 

@@ -8,10 +8,10 @@ import pytest
 from openai import AsyncOpenAI
 
 from viralclip_contracts import ClipBatchConfig
-from viralclip_scoring.openai_provider import DEFAULT_MODEL, OpenAIProvider, make_openai_client
+from viralclip_runtime import RetryPolicy
+from viralclip_scoring.openai_provider import DEFAULT_MODEL, OpenAIProvider, make_openai_client, redact
 from viralclip_scoring.prompt import VideoBrief, build_prompt
 from viralclip_scoring.providers import HeuristicProvider, ProviderFailure, ScoringCall
-from viralclip_scoring.retries import RetryPolicy
 from viralclip_scoring.validate import ClipLimits, repair_answer
 from viralclip_testkit.responses_double import Behaviour, Kind, ResponsesDouble, Script
 from viralclip_testkit.responses_sample import sample_windows
@@ -52,7 +52,7 @@ def sleep() -> RecordedSleep:
 
 @pytest.fixture
 def provider(client: AsyncOpenAI, sleep: RecordedSleep) -> OpenAIProvider:
-    policy = RetryPolicy(max_attempts=5, base_delay_sec=0.2, max_delay_sec=4.0)
+    policy = RetryPolicy(max_attempts=5, base_delay_sec=0.2, max_delay_sec=4.0, jitter=0.5)
     return OpenAIProvider(client, timeout_sec=5.0, retry=policy, secret=API_KEY, sleep=sleep)
 
 
@@ -227,3 +227,13 @@ async def test_the_heuristic_provider_answers_in_the_same_shape_offline() -> Non
     assert answer.model == "viralclip-heuristic-v1"
     assert len(answer.answer.clips) == 1
     assert repair_answer(answer.answer, WINDOWS[:1], LIMITS).candidates
+
+
+def test_secrets_and_key_shaped_strings_are_masked() -> None:
+    text = "Incorrect API key provided: sk-proj-abcdef123456. Also my-secret-token."
+
+    masked = redact(text, secret="my-secret-token")
+
+    assert "abcdef123456" not in masked
+    assert "my-secret-token" not in masked
+    assert "sk-[redacted]" in masked

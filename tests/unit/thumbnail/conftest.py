@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from viralclip_contracts import Clip, Grade
+from viralclip_media import SubprocessFfmpegRunner
 from viralclip_testkit.media import ffmpeg_executable, write_timestamp_video
-from viralclip_thumbnail.ffmpeg import SubprocessFfmpegRunner
 
 TIMESTAMP_VIDEO_SECONDS = 20
 

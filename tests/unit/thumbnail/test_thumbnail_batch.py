@@ -3,12 +3,13 @@
 import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from viralclip_contracts import AspectRatio, Clip
+from viralclip_media import FfmpegResult, SubprocessFfmpegRunner
 from viralclip_testkit.media import colour_at_second, colour_matches, ffmpeg_executable, read_rgb
-from viralclip_thumbnail.ffmpeg import FfmpegResult, SubprocessFfmpegRunner
 from viralclip_thumbnail.thumbnails import clip_midpoint, make_thumbnails, plan_thumbnails
 
 TIMEOUT = 30.0
@@ -24,12 +25,12 @@ class InFlightRunner(SubprocessFfmpegRunner):
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def run(self, args: Sequence[str], *, timeout_sec: float) -> FfmpegResult:
+    async def run(self, args: Sequence[str], *, timeout_sec: float, **options: Any) -> FfmpegResult:
         self.calls += 1
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
-            return await super().run(args, timeout_sec=timeout_sec)
+            return await super().run(args, timeout_sec=timeout_sec, **options)
         finally:
             self.in_flight -= 1
 

@@ -2,10 +2,12 @@
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from viralclip_contracts import AspectRatio
+from viralclip_media import FfmpegError, FfmpegResult, SubprocessFfmpegRunner
 from viralclip_testkit.media import (
     BLACK,
     WHITE,
@@ -14,7 +16,6 @@ from viralclip_testkit.media import (
     read_rgb,
     second_from_colour,
 )
-from viralclip_thumbnail.ffmpeg import FfmpegError, FfmpegResult, SubprocessFfmpegRunner
 from viralclip_thumbnail.frames import FrameRequest, extract_frame, thumbnail_size
 from viralclip_thumbnail.jpeg import jpeg_dimensions
 
@@ -26,9 +27,9 @@ class CountingRunner(SubprocessFfmpegRunner):
 
     calls = 0
 
-    async def run(self, args: Sequence[str], *, timeout_sec: float) -> FfmpegResult:
+    async def run(self, args: Sequence[str], *, timeout_sec: float, **options: Any) -> FfmpegResult:
         self.calls += 1
-        return await super().run(args, timeout_sec=timeout_sec)
+        return await super().run(args, timeout_sec=timeout_sec, **options)
 
 
 def names_in(directory: Path) -> list[str]:

@@ -3,6 +3,7 @@
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,9 +18,9 @@ from viralclip_contracts import (
     ThumbnailsDone,
     Video,
 )
+from viralclip_media import FfmpegResult, SubprocessFfmpegRunner
 from viralclip_runtime import derived_event_id
 from viralclip_testkit.media import colour_at_second, colour_matches, ffmpeg_executable, read_rgb
-from viralclip_thumbnail.ffmpeg import FfmpegResult, SubprocessFfmpegRunner
 from viralclip_thumbnail.handlers import ThumbnailOptions, handle_clips_scored
 from viralclip_thumbnail.repository import ThumbnailRepository
 from viralclip_thumbnail.thumbnails import ThumbnailOutcome
@@ -44,9 +45,9 @@ class MemoryRepository(ThumbnailRepository):
 class CountingRunner(SubprocessFfmpegRunner):
     calls = 0
 
-    async def run(self, args: Sequence[str], *, timeout_sec: float) -> FfmpegResult:
+    async def run(self, args: Sequence[str], *, timeout_sec: float, **options: Any) -> FfmpegResult:
         self.calls += 1
-        return await super().run(args, timeout_sec=timeout_sec)
+        return await super().run(args, timeout_sec=timeout_sec, **options)
 
 
 class Harness:
@@ -203,7 +204,7 @@ async def test_a_video_path_escaping_the_media_root_is_refused_without_ffmpeg(
     failed = await harness.handle(clips_scored(make_clip, (1.0, 3.0)))
 
     assert isinstance(failed, BatchFailed)
-    assert "media_path '../../etc/passwd' escapes the media root" in failed.error_message
+    assert "media_path must be a path inside the media root (got '../../etc/passwd')" in failed.error_message
     assert harness.runner.calls == 0
 
 

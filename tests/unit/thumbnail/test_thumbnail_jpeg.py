@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from viralclip_contracts import AspectRatio
-from viralclip_thumbnail.ffmpeg import SubprocessFfmpegRunner
+from viralclip_media import SubprocessFfmpegRunner
 from viralclip_thumbnail.frames import FrameRequest, extract_frame
 from viralclip_thumbnail.jpeg import InvalidJpeg, jpeg_dimensions
 

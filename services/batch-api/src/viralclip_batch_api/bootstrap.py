@@ -3,8 +3,8 @@
 `build_service` creates everything without connecting (so the AsyncAPI document and the HTTP tracing
 middleware can be made from it); `start_service` connects, subscribes and starts the background tasks.
 
-`Ports` lets a test bind another event publisher (to inject a crash into the outbox relay) or another
-HTTP transport for webhooks; everything else is the real thing.
+`Ports` lets a test bind another event publisher (to inject a crash into the outbox relay), another
+HTTP transport or DNS resolver for webhooks; everything else is the real thing.
 """
 
 import asyncio
@@ -27,6 +27,8 @@ from .projector import Projector
 from .repository import Repository
 from .settings import BatchApiSettings
 from .webhook_delivery import WebhookSender
+from .webhook_destinations import Allowlist
+from .webhook_guard import DestinationGuard, Resolver, system_resolver
 
 SERVICE = "batch-api"
 logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class Ports:
 
     publisher: EventPublisher | None = None
     webhook_transport: httpx.AsyncBaseTransport | None = None
+    webhook_resolver: Resolver | None = None
 
 
 @dataclass
@@ -92,7 +95,12 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
     repo = Repository(context.db)
     changes = BatchChanges()
     http = httpx.AsyncClient(transport=ports.webhook_transport, follow_redirects=False)
-    webhooks = WebhookSender(context.db, http, settings)
+    guard = DestinationGuard(
+        Allowlist.parse(settings.webhook_allowed_destinations),
+        ports.webhook_resolver or system_resolver,
+        timeout_sec=settings.webhook_resolve_timeout_sec,
+    )
+    webhooks = WebhookSender(context.db, http, settings, guard)
     relay = OutboxRelay(
         repo,
         ports.publisher or KafkaEventPublisher(context.broker, settings),
@@ -103,7 +111,7 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         settings=settings,
         context=context,
         repo=repo,
-        commands=BatchCommands(repo, settings, relay.wake),
+        commands=BatchCommands(repo, settings, relay.wake, guard),
         changes=changes,
         relay=relay,
         webhooks=webhooks,

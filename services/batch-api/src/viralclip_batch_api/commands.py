@@ -27,6 +27,7 @@ from .projection import BatchState, BatchStatus, finalize, restart
 from .repository import Repository
 from .settings import BatchApiSettings
 from .validation import check_timeframe, edited_clip
+from .webhook_guard import DestinationGuard, DestinationRefused, DestinationUnresolved
 
 PRODUCER = "batch-api"
 _MAX_RACES = 20
@@ -53,9 +54,16 @@ def _created_event(batch_id: str, video_id: str, job_id: str, config: ClipBatchC
 class BatchCommands:
     """Batch commands; `wake_relay` asks the outbox relay to publish what was just written."""
 
-    def __init__(self, repo: Repository, settings: BatchApiSettings, wake_relay: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        settings: BatchApiSettings,
+        wake_relay: Callable[[], None],
+        webhook_guard: DestinationGuard,
+    ) -> None:
         self._repo = repo
         self._settings = settings
+        self._webhook_guard = webhook_guard
         self._wake_relay = wake_relay
 
     async def _video_duration(self, video_id: str) -> float:
@@ -64,6 +72,18 @@ class BatchCommands:
             raise NotFoundError("video", video_id)
         return float(video["duration_sec"])
 
+    async def _check_webhook(self, url: str) -> None:
+        if self._settings.webhook_secret is None:
+            raise FieldError("webhook_url", "webhooks need VIRALCLIP_WEBHOOK_SECRET, which is not configured")
+        try:
+            await self._webhook_guard.pin(url)
+        except DestinationRefused as refused:
+            raise FieldError(
+                "webhook_url", f"{refused}; webhooks are only sent to public internet addresses"
+            ) from refused
+        except DestinationUnresolved as unresolved:
+            raise FieldError("webhook_url", f"{unresolved}; check the host name") from unresolved
+
     async def create(
         self, video_id: str, body: ClipBatchCreate, key: str | None
     ) -> tuple[ClipBatchPublic, bool]:
@@ -71,8 +91,8 @@ class BatchCommands:
         duration = await self._video_duration(video_id)
         config = body.to_config()
         check_timeframe(config, duration)
-        if body.webhook_url is not None and self._settings.webhook_secret is None:
-            raise FieldError("webhook_url", "webhooks need VIRALCLIP_WEBHOOK_SECRET, which is not configured")
+        if body.webhook_url is not None:
+            await self._check_webhook(str(body.webhook_url))
         fingerprint = idempotency.fingerprint(video_id, body.model_dump(mode="json"))
         if key is not None:
             batch_id = idempotency.batch_id_for_key(idempotency.validate_key(key))

@@ -1,39 +1,41 @@
-"""Media files: paths confined to the media root, uploads stored there, durations probed.
+"""Media files: registered paths confined to the media root, uploads stored there, durations probed.
 
-Duration comes from ffprobe when the system has it, else from the `Duration:` line that `ffmpeg -i`
-prints (the imageio-ffmpeg binary ships no ffprobe). Both run as subprocesses with a timeout.
+The path guard and the probe are `viralclip_media`'s (ffprobe when the system has it, else the banner
+of `ffmpeg -i`); this module turns their refusals into field errors of the API.
 """
 
 import asyncio
 import contextlib
 import re
-import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
 
-import imageio_ffmpeg
 from starlette.datastructures import UploadFile
+
+from viralclip_media import (
+    FfmpegError,
+    MediaPath,
+    MediaPathError,
+    ProbeError,
+    ffmpeg_runner,
+    ffprobe_runner,
+    probe_media,
+)
+from viralclip_media import resolve_media_path as resolve_in_media_root
 
 from .errors import FieldError
 
-_DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _CHUNK = 1024 * 1024
 
 
-def resolve_media_path(root: Path, given: str, *, field: str = "media_path") -> tuple[Path, str]:
-    """(absolute path, path relative to the root) of an existing file inside `root`."""
-    if "\x00" in given:  # the operating system cannot name such a file; resolving it raises
-        raise FieldError(field, "must not contain a NUL byte")
-    base = root.resolve()
-    candidate = Path(given)
-    absolute = (candidate if candidate.is_absolute() else base / candidate).resolve()
-    if not absolute.is_relative_to(base):
-        raise FieldError(field, "must be a path inside the media root")
-    if not absolute.is_file():
-        raise FieldError(field, f"no file at {absolute.relative_to(base).as_posix()!r} under the media root")
-    return absolute, absolute.relative_to(base).as_posix()
+def resolve_media_path(root: Path, given: str, *, field: str = "media_path") -> MediaPath:
+    """The existing file `given` names inside `root`; a FieldError on `field` when there is none."""
+    try:
+        return resolve_in_media_root(root, given, field=field, must_be_file=True)
+    except MediaPathError as error:
+        raise FieldError(error.field, error.reason) from None
 
 
 def upload_path(video_id: str, filename: str | None) -> str:
@@ -72,40 +74,18 @@ async def _copy_upload(upload: UploadFile, dest: Path, *, max_bytes: int, field:
         raise FieldError(field, "the uploaded file is empty")
 
 
-def parse_ffmpeg_duration(output: str) -> float | None:
-    """Seconds from the `Duration: HH:MM:SS.ss` line of ffmpeg's banner, if there is one."""
-    match = _DURATION.search(output)
-    if match is None:
-        return None
-    hours, minutes, seconds = match.groups()
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-async def probe_duration(path: Path, *, timeout_sec: float) -> float | None:
-    """The media duration in seconds, or None when it cannot be read."""
-    ffprobe = shutil.which("ffprobe")
-    if ffprobe:
-        args = [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)]
-    else:
-        args = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
-    process = await asyncio.create_subprocess_exec(
-        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
+async def probe_duration(path: Path, *, timeout_sec: float) -> float:
+    """The media duration in seconds; a FieldError on `duration_sec` saying why it cannot be read."""
     try:
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=timeout_sec)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        return None
-    if ffprobe:
-        text = stdout.decode(errors="replace").strip()
-        try:
-            seconds = float(text)
-        except ValueError:
-            return None
-    else:
-        found = parse_ffmpeg_duration(stderr.decode(errors="replace"))
-        if found is None:
-            return None
-        seconds = found
-    return seconds if seconds > 0 else None
+        info = await probe_media(ffmpeg_runner(), path, timeout_sec=timeout_sec, ffprobe=ffprobe_runner())
+    except ProbeError as error:  # its reason names no server path
+        raise FieldError("duration_sec", _unprobed(f"the file {error.reason}")) from None
+    except FfmpegError as error:
+        raise FieldError("duration_sec", _unprobed(str(error))) from None
+    if info.duration_sec <= 0:
+        raise FieldError("duration_sec", _unprobed("its duration is zero"))
+    return info.duration_sec
+
+
+def _unprobed(why: str) -> str:
+    return f"could not be probed from the media file ({why}); give duration_sec"

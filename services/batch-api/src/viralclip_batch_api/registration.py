@@ -11,7 +11,7 @@ from viralclip_contracts import TranscriptSegment, Video
 from viralclip_transcripts import with_words
 
 from .documents import utc_now, video_document, video_public
-from .errors import ConflictError, FieldError
+from .errors import ConflictError
 from .media import probe_duration, resolve_media_path, staged_upload, upload_path
 from .models import VideoCreate, VideoPublic
 from .repository import Repository
@@ -36,8 +36,9 @@ async def register_video(
         async with staged_upload(upload, target, max_bytes=settings.upload_max_bytes) as staged:
             duration = await _checked_duration(data, transcript, staged, settings)
     else:
-        absolute, relative = resolve_media_path(settings.media_root, data.media_path)
-        duration = await _checked_duration(data, transcript, absolute, settings)
+        media = resolve_media_path(settings.media_root, data.media_path)
+        relative = media.relative
+        duration = await _checked_duration(data, transcript, media.absolute, settings)
     video = Video(
         video_id=video_id,
         title=data.title,
@@ -70,8 +71,6 @@ async def _checked_duration(
     duration = data.duration_sec
     if duration is None:
         duration = await probe_duration(media, timeout_sec=settings.probe_timeout_sec)
-        if duration is None:
-            raise FieldError("duration_sec", "could not be probed from the media file; give duration_sec")
     check_transcript(transcript, duration)
     check_scenes(data.scenes, duration)
     return duration

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from viralclip_runtime import ServiceSettings
+from viralclip_runtime import RetryPolicy, ServiceSettings
 
 API_PREFIX = "/viral-clip"
 _MIN_SECRET_CHARS = 16
@@ -38,6 +38,14 @@ class BatchApiSettings(ServiceSettings):
     webhook_base_delay_sec: float = Field(default=2.0, gt=0, description="First retry delay; doubles.")
     webhook_max_delay_sec: float = Field(default=300.0, gt=0)
     webhook_timeout_sec: float = Field(default=10.0, gt=0, description="Per delivery attempt.")
+    webhook_allowed_destinations: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names or networks webhooks may reach although they are not public "
+        "(development and tests only), comma-separated, e.g. `127.0.0.1/32,hooks.internal`.",
+    )
+    webhook_resolve_timeout_sec: float = Field(
+        default=5.0, gt=0, description="DNS look-up of a webhook host, at creation and per attempt."
+    )
     poll_interval_sec: float = Field(
         default=1.0, gt=0, description="How often the outbox relay and webhook sender look for work."
     )
@@ -49,11 +57,21 @@ class BatchApiSettings(ServiceSettings):
     upload_max_bytes: int = Field(default=8 * 1024**3, ge=1, description="Largest accepted media upload.")
     probe_timeout_sec: float = Field(default=30.0, gt=0, description="Duration probe of a media file.")
 
-    @field_validator("cors_origins", mode="before")
+    @property
+    def webhook_retry(self) -> RetryPolicy:
+        """Attempts of a webhook delivery and the waits between them (no jitter: each wait is stored)."""
+        return RetryPolicy(
+            max_attempts=self.webhook_max_attempts,
+            base_delay_sec=self.webhook_base_delay_sec,
+            max_delay_sec=self.webhook_max_delay_sec,
+            jitter=0.0,
+        )
+
+    @field_validator("cors_origins", "webhook_allowed_destinations", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_comma_list(cls, value: object) -> object:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
     @field_validator("api_token", "webhook_secret")

@@ -1,8 +1,10 @@
 """Webhook delivery: when a batch ends, its summary is POSTed to its `webhook_url`, signed, with retries.
 
 Each delivery is a `webhook_deliveries` document (`_id` = the stable delivery id) recording every attempt,
-so deliveries survive restarts and can be inspected. Non-2xx answers and network errors are retried on the
-backoff schedule until `webhook_max_attempts`; then the delivery is `failed`.
+so deliveries survive restarts and can be inspected. Non-2xx answers, network and DNS errors are retried on
+the backoff schedule until `webhook_max_attempts`; then the delivery is `failed`. A destination the guard
+refuses (inside the network) makes the delivery `refused` at once, and a redirect is never followed: the
+delivery `failed`, naming where it pointed. Neither is retried.
 """
 
 import asyncio
@@ -22,6 +24,7 @@ from .documents import Document
 from .projection import BatchState, BatchStatus
 from .repository import WEBHOOK_DELIVERIES
 from .settings import BatchApiSettings
+from .webhook_guard import DestinationGuard, DestinationRefused, DestinationUnresolved
 
 logger = logging.getLogger(__name__)
 _BATCH_SIZE = 20
@@ -49,16 +52,17 @@ class WebhookSender:
     """Records deliveries (`enqueue`) and sends the due ones (`send_due`, `run`)."""
 
     def __init__(
-        self, db: AsyncDatabase[Document], client: httpx.AsyncClient, settings: BatchApiSettings
+        self,
+        db: AsyncDatabase[Document],
+        client: httpx.AsyncClient,
+        settings: BatchApiSettings,
+        guard: DestinationGuard,
     ) -> None:
         self._deliveries = db[WEBHOOK_DELIVERIES]
         self._client = client
+        self._guard = guard
         self._settings = settings
-        self._schedule = webhooks.backoff_schedule(
-            settings.webhook_max_attempts,
-            base_sec=settings.webhook_base_delay_sec,
-            cap_sec=settings.webhook_max_delay_sec,
-        )
+        self._schedule = settings.webhook_retry.schedule()
         self._wakeup = asyncio.Event()
 
     async def enqueue(self, batch_doc: Document, state: BatchState) -> None:
@@ -109,27 +113,14 @@ class WebhookSender:
     async def _attempt(self, doc: Document) -> None:
         number = len(doc["attempts"]) + 1
         outcome: dict[str, Any] = {"attempt": number, "at": datetime.now(UTC)}
-        secret = self._settings.webhook_secret
-        if secret is None:
-            outcome["error"] = "no webhook secret configured (VIRALCLIP_WEBHOOK_SECRET)"
-        else:
-            body = doc["body"].encode()
-            payload = webhooks.WebhookPayload.model_validate_json(body)
-            try:
-                response = await self._client.post(
-                    doc["url"],
-                    content=body,
-                    headers=webhooks.headers(payload, body, secret.get_secret_value()),
-                    timeout=self._settings.webhook_timeout_sec,
-                )
-                outcome["status_code"] = response.status_code
-            except httpx.HTTPError as error:
-                outcome["error"] = f"{type(error).__name__}: {error}"[:500]
+        final_failure = await self._post(doc, outcome)
         delivered = webhooks.is_success(outcome.get("status_code", 0))
         changes: Document = {"updated_at": outcome["at"]}
         if delivered:
             changes["status"] = "delivered"
-        elif secret is None or number >= self._settings.webhook_max_attempts:
+        elif final_failure is not None:
+            changes["status"] = final_failure
+        elif number >= self._settings.webhook_max_attempts:
             changes["status"] = "failed"
         else:
             changes["next_attempt_at"] = outcome["at"] + timedelta(seconds=self._schedule[number - 1])
@@ -144,8 +135,46 @@ class WebhookSender:
                 "attempt": number,
                 "delivered": delivered,
                 "status_code": outcome.get("status_code"),
+                "error": outcome.get("error"),
+                "final_status": changes.get("status"),
             },
         )
+
+    async def _post(self, doc: Document, outcome: dict[str, Any]) -> str | None:
+        """Make one attempt, recording it in `outcome`; returns the final status when it must not be
+        retried (`refused`, `failed`), else None."""
+        secret = self._settings.webhook_secret
+        if secret is None:
+            outcome["error"] = "no webhook secret configured (VIRALCLIP_WEBHOOK_SECRET)"
+            return "failed"
+        try:
+            destination = await self._guard.pin(doc["url"])
+        except DestinationRefused as refused:
+            outcome["error"] = f"refused: {refused}"
+            return "refused"
+        except DestinationUnresolved as unresolved:
+            outcome["error"] = str(unresolved)
+            return None
+        body = doc["body"].encode()
+        payload = webhooks.WebhookPayload.model_validate_json(body)
+        pinned_headers, extensions = destination.request_options()
+        try:
+            response = await self._client.post(
+                destination.url,
+                content=body,
+                headers=webhooks.headers(payload, body, secret.get_secret_value(), outcome["at"])
+                | pinned_headers,
+                extensions=extensions,
+                timeout=self._settings.webhook_timeout_sec,
+            )
+        except httpx.HTTPError as error:
+            outcome["error"] = f"{type(error).__name__}: {error}"[:500]
+            return None
+        outcome["status_code"] = response.status_code
+        if response.is_redirect:
+            outcome["error"] = f"redirect to {response.headers.get('location', '?')!r} not followed"[:500]
+            return "failed"
+        return None
 
     async def run(self) -> None:
         """Send due deliveries until cancelled; database outages are retried at the next poll."""

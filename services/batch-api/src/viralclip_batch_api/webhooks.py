@@ -1,8 +1,12 @@
-"""Webhook core: the payload sent when a batch ends, its HMAC-SHA256 signature, retry delays.
+"""Webhook core: the payload sent when a batch ends, its signatures, retry delays.
 
-A receiver verifies `X-Viralclip-Signature: sha256=<hex>`, the HMAC-SHA256 of the raw request body
-keyed with the deployment's `VIRALCLIP_WEBHOOK_SECRET`. `X-Viralclip-Delivery` is the same on every
-retry of one delivery, so a receiver can de-duplicate.
+Deliveries are signed as the Standard Webhooks specification defines (as OpenAI's and Svix's are):
+`webhook-id` (the delivery id, the same on every retry, so a receiver can de-duplicate),
+`webhook-timestamp` (Unix seconds of the attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of
+"id.timestamp.body">`, so off-the-shelf libraries (`standardwebhooks`) verify them. The key is the
+deployment's `VIRALCLIP_WEBHOOK_SECRET`: a `whsec_<base64>` secret is decoded as the specification says,
+any other secret is used as its UTF-8 bytes. Deprecated, kept for one release: `X-Viralclip-Signature:
+sha256=<hex>` over the body alone, keyed with the secret's text.
 """
 
 import hashlib
@@ -11,12 +15,16 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from standardwebhooks import Webhook
 
 from viralclip_contracts import Stage
 
 from .projection import BatchStatus
 
-SIGNATURE_HEADER = "X-Viralclip-Signature"
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+STANDARD_SIGNATURE_HEADER = "webhook-signature"
+SIGNATURE_HEADER = "X-Viralclip-Signature"  # deprecated: use the Standard Webhooks headers
 EVENT_HEADER = "X-Viralclip-Event"
 DELIVERY_HEADER = "X-Viralclip-Delivery"
 _SCHEME = "sha256="
@@ -59,23 +67,23 @@ def verify(body: bytes, secret: str, signature: str) -> bool:
     return hmac.compare_digest(sign(body, secret), signature)
 
 
-def headers(payload: WebhookPayload, body: bytes, secret: str) -> dict[str, str]:
-    """Headers of one delivery attempt."""
+def standard_signer(secret: str) -> Webhook:
+    """The Standard Webhooks signer for the deployment's secret (see the module docstring)."""
+    return Webhook(secret) if secret.startswith("whsec_") else Webhook(secret.encode())
+
+
+def headers(payload: WebhookPayload, body: bytes, secret: str, at: datetime) -> dict[str, str]:
+    """Headers of one delivery attempt made at `at`."""
+    standard = standard_signer(secret).sign(payload.delivery_id, at, body.decode())
     return {
         "Content-Type": "application/json",
+        ID_HEADER: payload.delivery_id,
+        TIMESTAMP_HEADER: str(int(at.timestamp())),
+        STANDARD_SIGNATURE_HEADER: standard,
         SIGNATURE_HEADER: sign(body, secret),
         EVENT_HEADER: payload.event,
         DELIVERY_HEADER: payload.delivery_id,
     }
-
-
-def backoff_schedule(
-    attempts: int, base_sec: float = 1.0, factor: float = 2.0, cap_sec: float = 60.0
-) -> tuple[float, ...]:
-    """Delays before attempts 2..`attempts`: exponential from `base_sec`, each at most `cap_sec`."""
-    if attempts < 1:
-        raise ValueError("attempts must be at least 1")
-    return tuple(min(cap_sec, base_sec * factor**n) for n in range(attempts - 1))
 
 
 def is_success(status_code: int) -> bool:

@@ -1,4 +1,9 @@
-"""Bounded retries with exponential backoff and full jitter for transient faults."""
+"""The one retry policy: how many attempts, and the exponential, capped, jittered waits between them.
+
+Every retry in the house uses it: the runtime's handling of transient faults (`RetryPolicy.run`, full
+jitter), the scorer's LLM calls (half jitter, Retry-After as a floor: `delay(..., at_least_sec=...)`)
+and batch-api's webhook deliveries (no jitter: `schedule()` is stored with each delivery).
+"""
 
 import asyncio
 import logging
@@ -34,17 +39,48 @@ class RetriesExhausted(Exception):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how patiently to retry a transient fault."""
+    """How often and how patiently to retry.
+
+    `max_attempts` counts every attempt, the first included. The wait after the n-th failure is at most
+    `base_delay_sec * factor**(n-1)`, capped at `max_delay_sec`; `jitter` is the share of it drawn at
+    random (1: anywhere in [0, ceiling], 0.5: in its upper half, 0: exactly the ceiling). `transient`
+    are the faults `run` retries.
+    """
 
     max_attempts: int = 8
     base_delay_sec: float = 0.2
     max_delay_sec: float = 5.0
+    factor: float = 2.0
+    jitter: float = 1.0
     transient: tuple[type[BaseException], ...] = TRANSIENT_ERRORS
 
-    def delay(self, attempt: int) -> float:
-        """Full-jitter backoff before retry number `attempt` (1-based)."""
-        ceiling = min(self.max_delay_sec, self.base_delay_sec * 2 ** (attempt - 1))
-        return random.uniform(0, ceiling)
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if not 0.0 <= self.jitter <= 1.0:
+            raise ValueError("jitter must be between 0 and 1")
+
+    def ceiling(self, failures: int) -> float:
+        """The longest wait after the `failures`-th failure (1-based)."""
+        return min(self.max_delay_sec, self.base_delay_sec * self.factor ** (failures - 1))
+
+    def delay(
+        self,
+        failures: int,
+        *,
+        draw: Callable[[], float] = random.random,
+        at_least_sec: float | None = None,
+    ) -> float:
+        """The wait after the `failures`-th failure: the ceiling, its `jitter` share scaled by `draw()`
+        (in [0, 1]); never less than `at_least_sec` (a server's Retry-After), itself capped."""
+        delay = self.ceiling(failures) * (1.0 - self.jitter + self.jitter * draw())
+        if at_least_sec is not None:
+            delay = max(delay, min(at_least_sec, self.max_delay_sec))
+        return delay
+
+    def schedule(self) -> tuple[float, ...]:
+        """The longest waits before attempts 2..`max_attempts` (the exact waits when `jitter` is 0)."""
+        return tuple(self.ceiling(failures) for failures in range(1, self.max_attempts))
 
     async def run(self, operation: Callable[[], Awaitable[T]], *, what: str = "operation") -> T:
         """Run `operation`, retrying transient faults; raise `RetriesExhausted` past the budget."""

@@ -1,5 +1,6 @@
 """Composition root of the scoring service: settings → provider → scorer → the windows.ready subscriber."""
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -25,10 +26,9 @@ from viralclip_runtime import (
 from .batch_scoring import BatchScorer
 from .handlers import handle_windows_ready
 from .metrics import ScoringMetrics
-from .openai_provider import OpenAIProvider, make_openai_client
+from .openai_provider import LLM_RETRY, OpenAIProvider, make_openai_client
 from .providers import ClipProvider, HeuristicProvider
 from .repository import MongoScoringRepository
-from .retries import RetryPolicy
 from .settings import ScoringSettings
 
 SERVICE = "scoring"
@@ -65,8 +65,8 @@ def build_provider(settings: ScoringSettings) -> ClipProvider:
         client,
         model=settings.openai_model,
         timeout_sec=settings.openai_timeout_sec,
-        retry=RetryPolicy(
-            max_attempts=settings.openai_max_attempts, max_delay_sec=settings.openai_max_delay_sec
+        retry=dataclasses.replace(
+            LLM_RETRY, max_attempts=settings.openai_max_attempts, max_delay_sec=settings.openai_max_delay_sec
         ),
         secret=key,
     )

@@ -2,25 +2,41 @@
 
 The SDK's retries are off (`max_retries=0`) so that every wait is ours: rate limits (honouring
 Retry-After), 5xx, timeouts and connection errors back off exponentially with jitter up to
-`RetryPolicy.max_attempts`; a refusal, a truncated answer or one that does not parse is retried
-`answer_retries` times. Any other 4xx fails at once. Messages never carry the API key.
+`RetryPolicy.max_attempts` (`LLM_RETRY`: 0.5 s doubling, the upper half jittered); a refusal, a
+truncated answer or one that does not parse is retried `answer_retries` times. Any other 4xx fails at
+once. Messages never carry the API key.
 """
 
 import asyncio
 import json
 import random
+import re
 from collections.abc import Awaitable, Callable
 
 import openai
 import pydantic
 from openai.types.responses import ParsedResponse
 
+from viralclip_runtime import RetryPolicy
+
 from .llm_schema import LlmClipList
 from .providers import ProviderAnswer, ProviderFailure, ScoringCall, TokenUsage
-from .retries import RetryPolicy, backoff_delay, redact, retry_after_sec
+from .retry_after import retry_after_sec
 
 DEFAULT_MODEL = "gpt-6.2-astra"
 MAX_STORED_RESPONSE_CHARS = 100_000
+LLM_RETRY = RetryPolicy(max_attempts=5, base_delay_sec=0.5, max_delay_sec=30.0, jitter=0.5)
+"""Attempts lost to rate limits, 5xx, timeouts and connection errors; waits stay under the poll interval."""
+ANSWER_RETRIES = 1
+"""Extra attempts after a refusal, a truncated answer or one that does not parse."""
+_API_KEY = re.compile(r"sk-[A-Za-z0-9_\-]{8,}")
+
+
+def redact(text: str, secret: str = "") -> str:
+    """`text` with the configured secret and anything shaped like an OpenAI API key masked."""
+    if secret:
+        text = text.replace(secret, "[redacted]")
+    return _API_KEY.sub("sk-[redacted]", text)
 
 
 def make_openai_client(*, api_key: str, base_url: str | None, timeout_sec: float) -> openai.AsyncOpenAI:
@@ -53,7 +69,8 @@ class OpenAIProvider:
         *,
         model: str = DEFAULT_MODEL,
         timeout_sec: float = 60.0,
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy = LLM_RETRY,
+        answer_retries: int = ANSWER_RETRIES,
         secret: str = "",
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
@@ -61,7 +78,8 @@ class OpenAIProvider:
         self._client = client
         self._model = model
         self._timeout_sec = timeout_sec
-        self._retry = retry or RetryPolicy()
+        self._retry = retry
+        self._answer_retries = answer_retries
         self._secret = secret
         self._sleep = sleep
         self._jitter = jitter
@@ -96,12 +114,14 @@ class OpenAIProvider:
                         attempts=attempts,
                         latency_ms=_ms(loop.time() - started),
                     ) from None
-                delay = backoff_delay(transient_failures, self._retry, failure.retry_after, self._jitter)
+                delay = self._retry.delay(
+                    transient_failures, draw=self._jitter, at_least_sec=failure.retry_after
+                )
                 await self._sleep(delay)
                 continue
             except _BadAnswer as failure:
                 bad_answers += 1
-                if bad_answers > self._retry.answer_retries:
+                if bad_answers > self._answer_retries:
                     raise ProviderFailure(
                         f"{redact(failure.detail, self._secret)} ({attempts} attempts)",
                         kind=failure.kind,

@@ -14,6 +14,7 @@ from viralclip_contracts import (
     Stage,
     ThumbnailsDone,
 )
+from viralclip_media import FfmpegRunner, ffmpeg_runner
 from viralclip_runtime import (
     WorkerContext,
     consumer_options,
@@ -21,7 +22,6 @@ from viralclip_runtime import (
     worker_context,
 )
 
-from .ffmpeg import FfmpegRunner, SubprocessFfmpegRunner, locate_ffmpeg
 from .handlers import ThumbnailOptions, handle_clips_scored
 from .metrics import MeasuredRunner, ThumbnailMetrics
 from .repository import MongoThumbnailRepository
@@ -38,9 +38,7 @@ def build_worker(
     """The worker with its clips.scored subscriber registered; the broker starts with the app."""
     context = worker_context(SERVICE, settings)
     metrics = ThumbnailMetrics(context.registry)
-    ffmpeg = MeasuredRunner(
-        runner or SubprocessFfmpegRunner(locate_ffmpeg(settings.ffmpeg_path)), metrics.ffmpeg_seconds
-    )
+    ffmpeg = MeasuredRunner(runner or ffmpeg_runner(settings.ffmpeg_path), metrics.ffmpeg_seconds)
     repository = MongoThumbnailRepository(context.db)
     options = ThumbnailOptions(
         media_root=settings.media_root,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viralclip_contracts import AspectRatio
+from viralclip_media import FfmpegError, FfmpegRunner
 
-from .ffmpeg import FfmpegError, FfmpegRunner
 from .jpeg import InvalidJpeg, jpeg_dimensions
 
 DEFAULT_LONG_SIDE = 640

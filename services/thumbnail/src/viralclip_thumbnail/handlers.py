@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viralclip_contracts import BatchFailed, ClipsScored, Event, Stage, ThumbnailsDone, Video
+from viralclip_media import (
+    FfmpegError,
+    FfmpegRunner,
+    MediaPathError,
+    ProbeError,
+    probe_media,
+    resolve_media_path,
+)
 from viralclip_runtime import InvalidVideoRecord, next_event
 
-from .ffmpeg import FfmpegError, FfmpegRunner, ProbeError, probe_media
 from .frames import existing_thumbnail
-from .paths import MediaPathError, resolve_media_path
 from .repository import ThumbnailRepository
 from .thumbnails import (
     PlannedThumbnail,
@@ -127,7 +133,7 @@ async def _video_source(
             "Register the video again, then retry the batch."
         )
     try:
-        return video, resolve_media_path(media_root, video.media_path)
+        return video, resolve_media_path(media_root, video.media_path).absolute
     except MediaPathError as error:
         raise BatchCannotContinue(f"Thumbnails failed for video {event.video_id}: {error}.") from None
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viralclip_contracts import AspectRatio, Clip
+from viralclip_media import FfmpegError, FfmpegRunner
 
-from .ffmpeg import FfmpegError, FfmpegRunner
 from .frames import FrameRequest, extract_frame, thumbnail_size
 from .paths import thumbnail_relative_path
 

@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from viralclip_media import FfmpegRunner, locate_ffmpeg, probe_media
 
 FRAME_WIDTH = 1280
 FRAME_HEIGHT = 720
@@ -28,12 +29,7 @@ _COLOURS = 62
 
 def ffmpeg_executable() -> str:
     """The system ffmpeg when on PATH, else the static binary of the `imageio-ffmpeg` wheel."""
-    system = shutil.which("ffmpeg")
-    if system is not None:
-        return system
-    import imageio_ffmpeg
-
-    return str(imageio_ffmpeg.get_ffmpeg_exe())
+    return locate_ffmpeg()
 
 
 def colour_at_second(second: int) -> tuple[int, int, int]:
@@ -133,3 +129,14 @@ def read_rgb(image_path: Path, width: int, height: int) -> RgbImage:
     if len(result.stdout) != 3 * width * height:
         raise ValueError(f"{image_path}: decoded {len(result.stdout)} bytes, expected {width}x{height} RGB")
     return RgbImage(width, height, result.stdout)
+
+
+async def read_video_frame(runner: FfmpegRunner, video_path: Path, at_sec: float) -> RgbImage:
+    """The frame of a video shown at `at_sec` seconds (input seeking), decoded to RGB pixels."""
+    info = await probe_media(runner, video_path, timeout_sec=30)
+    args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-ss", f"{at_sec:.3f}", "-i", str(video_path)]
+    args += ["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
+    result = (await runner.run(args, timeout_sec=30, capture_stdout=True)).check(f"decoding {video_path}")
+    if len(result.stdout) != 3 * info.pixel_width * info.pixel_height:
+        raise ValueError(f"{video_path}: no whole frame at {at_sec:.3f} s ({len(result.stdout)} bytes)")
+    return RgbImage(info.pixel_width, info.pixel_height, result.stdout)

@@ -12,9 +12,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import imageio_ffmpeg
-
 from viralclip_contracts import Video
+from viralclip_media import FfmpegError, FfmpegTimeout, ffmpeg_runner
 
 from .picture import HEIGHT, WIDTH, build_ass, build_shot_commands
 
@@ -52,9 +51,8 @@ async def render_video(
         work = Path(workdir)
         out, filters = await asyncio.to_thread(_prepare, video, out_path, work, fonts_dir)
         partial = out.with_name(f".{out.name}.partial.mp4")
-        command = _command(ffmpeg or imageio_ffmpeg.get_ffmpeg_exe(), video, fps, filters, partial)
         try:
-            await _run(command, cwd=work, timeout_sec=limit, env=env)
+            await _run(_arguments(video, fps, filters, partial), ffmpeg, cwd=work, timeout_sec=limit, env=env)
             await asyncio.to_thread(os.replace, partial, out)
         finally:
             await asyncio.to_thread(partial.unlink, missing_ok=True)
@@ -79,10 +77,9 @@ def _prepare(video: Video, out_path: Path, work: Path, fonts_dir: Path | None) -
     return out, filters
 
 
-def _command(ffmpeg: str, video: Video, fps: int, filters: str, out: Path) -> list[str]:
+def _arguments(video: Video, fps: int, filters: str, out: Path) -> list[str]:
     canvas = f"color=c=black:s=32x18:r={fps}:d={video.duration_sec:.3f}"
     return [
-        ffmpeg,
         *("-hide_banner", "-nostdin", "-loglevel", "error", "-y"),
         *("-f", "lavfi", "-i", canvas),
         *("-vf", filters),
@@ -92,25 +89,16 @@ def _command(ffmpeg: str, video: Video, fps: int, filters: str, out: Path) -> li
     ]
 
 
-async def _run(command: list[str], *, cwd: Path, timeout_sec: float, env: Mapping[str, str] | None) -> None:
-    process = await asyncio.create_subprocess_exec(
-        *command,
-        cwd=cwd,
-        env=dict(env) if env is not None else None,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+async def _run(
+    args: list[str], ffmpeg: str | None, *, cwd: Path, timeout_sec: float, env: Mapping[str, str] | None
+) -> None:
+    runner = ffmpeg_runner(ffmpeg)
     try:
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout_sec)
-    except TimeoutError:
+        result = await runner.run(args, timeout_sec=timeout_sec, cwd=cwd, env=env)
+    except FfmpegTimeout:
         raise SampleVideoError(f"ffmpeg did not finish the sample video within {timeout_sec:.0f} s") from None
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    if process.returncode != 0:
-        tail = stderr.decode(errors="replace").strip()[-800:]
-        raise SampleVideoError(
-            f"ffmpeg failed rendering the sample video (exit {process.returncode}): {tail}"
-        )
+    except FfmpegError as error:
+        raise SampleVideoError(f"ffmpeg could not render the sample video: {error}") from None
+    if result.returncode != 0:
+        tail = result.stderr.strip()[-800:]
+        raise SampleVideoError(f"ffmpeg failed rendering the sample video (exit {result.returncode}): {tail}")

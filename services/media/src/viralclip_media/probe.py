@@ -1,0 +1,181 @@
+"""Probing a media file: duration, frame size, frame rate, video codec and whether it has sound.
+
+With an ffprobe runner the answer comes from its JSON report; without one (the imageio-ffmpeg wheel
+ships no ffprobe) from the banner `ffmpeg -i FILE` prints. Both parsers are pure and return the same
+`MediaInfo`, or raise `ProbeError` saying why the file is not usable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .runner import FfmpegError, FfmpegResult, FfmpegRunner, last_message
+
+_DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_VIDEO_STREAM = re.compile(r"Stream #\S+.*?: Video: (\w+)(.*)$", re.M)
+_FRAME_SIZE = re.compile(r", (\d{1,5})x(\d{1,5})(?=[ ,]|$)")
+_SAMPLE_ASPECT = re.compile(r"\[SAR (\d+):(\d+) DAR \d+:\d+\]")
+_FRAME_RATE = re.compile(r", (\d+(?:\.\d+)?)(k?) (?:fps|tbr)\b")
+_AUDIO_STREAM = re.compile(r"Stream #\S+.*?: Audio: ", re.M)
+
+
+class ProbeError(FfmpegError):
+    """A media file is missing, unreadable or has no video stream; `reason` completes "video file …"."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"video file {path} {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What a probe tells about a video file.
+
+    `width`/`height` are display pixels (non-square pixels stretched); `pixel_width`/`pixel_height`
+    the stored frame, the size a raw decode produces. `frame_rate` is None when the file does not say.
+    """
+
+    duration_sec: float
+    width: int
+    height: int
+    pixel_width: int
+    pixel_height: int
+    frame_rate: float | None
+    video_codec: str
+    has_audio: bool
+
+
+async def probe_media(
+    runner: FfmpegRunner, path: Path, *, timeout_sec: float, ffprobe: FfmpegRunner | None = None
+) -> MediaInfo:
+    """Probe `path` with `ffprobe` when given, else with `ffmpeg -i` through `runner`.
+
+    ProbeError when the file is not a usable video; FfmpegError when the tool itself fails.
+    """
+    if ffprobe is not None:
+        args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]
+        result = await ffprobe.run(args, timeout_sec=timeout_sec, capture_stdout=True)
+        return parse_ffprobe_json(path, result)
+    result = await runner.run(["-hide_banner", "-nostdin", "-i", str(path)], timeout_sec=timeout_sec)
+    return parse_ffmpeg_banner(path, result.stderr)
+
+
+def parse_ffmpeg_banner(path: Path, stderr: str) -> MediaInfo:
+    """Read a MediaInfo from the banner `ffmpeg -i` prints on standard error."""
+    _refuse_unreadable(path, stderr)
+    duration = _DURATION.search(stderr)
+    video = _VIDEO_STREAM.search(stderr)
+    size = _FRAME_SIZE.search(video.group(2)) if video is not None else None
+    if duration is None or video is None or size is None:
+        raise ProbeError(path, f"is not a readable video: {last_message(stderr)}")
+    hours, minutes, seconds = duration.groups()
+    details = video.group(2)
+    sar = _SAMPLE_ASPECT.search(details)
+    return _media_info(
+        duration_sec=int(hours) * 3600 + int(minutes) * 60 + float(seconds),
+        pixel_size=(int(size.group(1)), int(size.group(2))),
+        sample_aspect=(int(sar.group(1)), int(sar.group(2))) if sar is not None else None,
+        frame_rate=_banner_rate(details),
+        video_codec=video.group(1),
+        has_audio=_AUDIO_STREAM.search(stderr) is not None,
+    )
+
+
+def parse_ffprobe_json(path: Path, result: FfmpegResult) -> MediaInfo:
+    """Read a MediaInfo from `ffprobe -print_format json -show_format -show_streams` output."""
+    _refuse_unreadable(path, result.stderr)
+    try:
+        report = json.loads(result.stdout or b"{}")
+    except ValueError:
+        raise ProbeError(path, f"is not a readable video: {result.reason()}") from None
+    streams: list[dict[str, Any]] = report.get("streams") or []
+    video = next(
+        (
+            s
+            for s in streams
+            if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
+        ),
+        None,
+    )
+    duration = _number((report.get("format") or {}).get("duration"))
+    if video is not None and duration is None:
+        duration = _number(video.get("duration"))
+    if video is None or duration is None or not video.get("width") or not video.get("height"):
+        raise ProbeError(path, f"is not a readable video: {result.reason()}")
+    return _media_info(
+        duration_sec=duration,
+        pixel_size=(int(video["width"]), int(video["height"])),
+        sample_aspect=_ratio(video.get("sample_aspect_ratio")),
+        frame_rate=_rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate")),
+        video_codec=str(video.get("codec_name") or "unknown"),
+        has_audio=any(s.get("codec_type") == "audio" for s in streams),
+    )
+
+
+def _refuse_unreadable(path: Path, stderr: str) -> None:
+    if "No such file or directory" in stderr:
+        raise ProbeError(path, "does not exist")
+    if "Permission denied" in stderr:
+        raise ProbeError(path, "is not readable (permission denied)")
+
+
+def _media_info(
+    *,
+    duration_sec: float,
+    pixel_size: tuple[int, int],
+    sample_aspect: tuple[int, int] | None,
+    frame_rate: float | None,
+    video_codec: str,
+    has_audio: bool,
+) -> MediaInfo:
+    width, height = pixel_size
+    display_width = width
+    if sample_aspect is not None and sample_aspect[0] > 0 and sample_aspect[1] > 0:
+        display_width = round(width * sample_aspect[0] / sample_aspect[1])
+    return MediaInfo(
+        duration_sec=duration_sec,
+        width=display_width,
+        height=height,
+        pixel_width=width,
+        pixel_height=height,
+        frame_rate=frame_rate,
+        video_codec=video_codec,
+        has_audio=has_audio,
+    )
+
+
+def _banner_rate(details: str) -> float | None:
+    match = _FRAME_RATE.search(details)
+    if match is None:
+        return None
+    return float(match.group(1)) * (1000 if match.group(2) else 1)
+
+
+def _ratio(text: object) -> tuple[int, int] | None:
+    if not isinstance(text, str) or ":" not in text:
+        return None
+    left, _, right = text.partition(":")
+    return (int(left), int(right)) if left.isdigit() and right.isdigit() else None
+
+
+def _rate(text: object) -> float | None:
+    if not isinstance(text, str) or "/" not in text:
+        return None
+    numerator, _, denominator = text.partition("/")
+    top, bottom = _number(numerator), _number(denominator)
+    return top / bottom if top and bottom else None
+
+
+def _number(value: object) -> float | None:
+    if not isinstance(value, str | int | float):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if number == number else None  # NaN is no number

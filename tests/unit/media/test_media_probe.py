@@ -1,0 +1,164 @@
+"""Probing: one MediaInfo from a real file, from ffmpeg's banner, or from ffprobe's JSON."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from viralclip_media import (
+    FfmpegResult,
+    MediaInfo,
+    ProbeError,
+    SubprocessFfmpegRunner,
+    parse_ffmpeg_banner,
+    parse_ffprobe_json,
+    probe_media,
+)
+
+BANNER = """\
+Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'v.mp4':
+  Duration: 01:02:03.50, start: 0.000000, bitrate: 18 kb/s
+  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(progressive), \
+1280x720 [SAR 1:1 DAR 16:9], 18 kb/s, 29.97 fps, 29.97 tbr, 10240 tbn (default)
+  Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, mono, fltp, 69 kb/s (default)
+At least one output file must be specified
+"""
+
+FFPROBE_REPORT = {
+    "streams": [
+        {"codec_type": "video", "codec_name": "mjpeg", "width": 300, "height": 300,
+         "disposition": {"attached_pic": 1}},
+        {"codec_type": "video", "codec_name": "h264", "width": 720, "height": 576,
+         "sample_aspect_ratio": "64:45", "avg_frame_rate": "30000/1001", "r_frame_rate": "30000/1001"},
+        {"codec_type": "audio", "codec_name": "aac"},
+    ],
+    "format": {"duration": "62.500000"},
+}  # fmt: skip
+
+
+def _ffprobe(report: object, stderr: str = "", returncode: int = 0) -> FfmpegResult:
+    return FfmpegResult(returncode, stderr, json.dumps(report).encode())
+
+
+async def test_a_real_clip_is_probed_with_ffmpeg(runner: SubprocessFfmpegRunner, tiny_clip: Path) -> None:
+    info = await probe_media(runner, tiny_clip, timeout_sec=30)
+
+    assert info.duration_sec == pytest.approx(2.0, abs=0.1)
+    assert (info.width, info.height, info.pixel_width, info.pixel_height) == (320, 180, 320, 180)
+    assert (info.frame_rate, info.video_codec, info.has_audio) == (10.0, "h264", True)
+
+
+async def test_non_square_pixels_give_the_display_width_and_keep_the_stored_one(
+    runner: SubprocessFfmpegRunner, silent_anamorphic_clip: Path
+) -> None:
+    info = await probe_media(runner, silent_anamorphic_clip, timeout_sec=30)
+
+    assert (info.width, info.height) == (320, 180)
+    assert (info.pixel_width, info.pixel_height) == (240, 180)
+    assert (info.frame_rate, info.has_audio) == (5.0, False)
+
+
+async def test_a_missing_file_is_named_as_missing(runner: SubprocessFfmpegRunner, tmp_path: Path) -> None:
+    with pytest.raises(ProbeError, match=r"gone\.mp4 does not exist") as error:
+        await probe_media(runner, tmp_path / "gone.mp4", timeout_sec=30)
+
+    assert error.value.reason == "does not exist"
+
+
+async def test_a_file_that_is_no_video_says_so(runner: SubprocessFfmpegRunner, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("this is a shopping list, not a video\n")
+
+    with pytest.raises(ProbeError, match=r"notes\.mp4 is not a readable video: .+"):
+        await probe_media(runner, notes, timeout_sec=30)
+
+
+async def test_an_ffprobe_runner_is_used_when_given(tmp_path: Path) -> None:
+    script = tmp_path / "ffprobe"
+    script.write_text(f"#!/bin/sh\necho $@ > {tmp_path / 'args'}\necho '{json.dumps(FFPROBE_REPORT)}'\n")
+    script.chmod(0o755)
+    never = SubprocessFfmpegRunner(str(tmp_path / "no-ffmpeg"))
+
+    info = await probe_media(
+        never, Path("v.mp4"), timeout_sec=10, ffprobe=SubprocessFfmpegRunner(str(script), name="ffprobe")
+    )
+
+    assert info.video_codec == "h264"
+    assert "-print_format json -show_format -show_streams v.mp4" in (tmp_path / "args").read_text()
+
+
+def test_the_banner_gives_every_field() -> None:
+    assert parse_ffmpeg_banner(Path("v.mp4"), BANNER) == MediaInfo(
+        duration_sec=pytest.approx(3723.5),  # type: ignore[arg-type]
+        width=1280,
+        height=720,
+        pixel_width=1280,
+        pixel_height=720,
+        frame_rate=29.97,
+        video_codec="h264",
+        has_audio=True,
+    )
+
+
+def test_the_banner_reports_the_display_width_of_non_square_pixels() -> None:
+    anamorphic = BANNER.replace("1280x720 [SAR 1:1 DAR 16:9]", "720x576 [SAR 64:45 DAR 16:9]")
+
+    info = parse_ffmpeg_banner(Path("v.mp4"), anamorphic)
+
+    assert (info.width, info.height, info.pixel_width) == (1024, 576, 720)
+
+
+def test_a_banner_without_a_frame_rate_leaves_it_unknown() -> None:
+    info = parse_ffmpeg_banner(Path("v.mp4"), BANNER.replace("29.97 fps, 29.97 tbr, ", ""))
+
+    assert info.frame_rate is None
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        BANNER.replace("Video: h264", "Audio: aac").replace("1280x720 ", ""),
+        BANNER.replace("  Duration: 01:02:03.50,", "  Duration: N/A,"),
+    ],
+    ids=["no video stream", "no duration"],
+)
+def test_a_banner_without_a_video_or_a_duration_is_refused(banner: str) -> None:
+    with pytest.raises(ProbeError, match="not a readable video"):
+        parse_ffmpeg_banner(Path("v.mp4"), banner)
+
+
+def test_a_banner_of_an_unreadable_file_says_permission_denied() -> None:
+    with pytest.raises(ProbeError, match=r"v\.mp4 is not readable \(permission denied\)"):
+        parse_ffmpeg_banner(Path("v.mp4"), "v.mp4: Permission denied\n")
+
+
+def test_ffprobe_json_gives_the_same_fields_skipping_cover_art() -> None:
+    assert parse_ffprobe_json(Path("v.mp4"), _ffprobe(FFPROBE_REPORT)) == MediaInfo(
+        duration_sec=62.5,
+        width=1024,
+        height=576,
+        pixel_width=720,
+        pixel_height=576,
+        frame_rate=pytest.approx(29.97, abs=0.01),  # type: ignore[arg-type]
+        video_codec="h264",
+        has_audio=True,
+    )
+
+
+def test_ffprobe_json_without_a_video_stream_is_refused() -> None:
+    audio_only = {"streams": [{"codec_type": "audio"}], "format": {"duration": "3.0"}}
+
+    with pytest.raises(ProbeError, match="not a readable video"):
+        parse_ffprobe_json(Path("v.mp4"), _ffprobe(audio_only))
+
+
+def test_ffprobe_of_a_missing_file_says_it_does_not_exist() -> None:
+    result = FfmpegResult(1, "gone.mp4: No such file or directory\n", b"{}")
+
+    with pytest.raises(ProbeError, match=r"gone\.mp4 does not exist"):
+        parse_ffprobe_json(Path("gone.mp4"), result)
+
+
+def test_ffprobe_output_that_is_not_json_is_refused() -> None:
+    with pytest.raises(ProbeError, match="not a readable video"):
+        parse_ffprobe_json(Path("v.mp4"), FfmpegResult(1, "v.mp4: Invalid data found\n", b"garbage"))
