@@ -5,6 +5,7 @@ that may end mid-sentence or hold several sentences (long subtitle cues), with t
 or left to be estimated. Every sentence is shorter than the narrowest preset range (15 s).
 """
 
+import json
 from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
@@ -16,11 +17,13 @@ from viralclip_contracts import (
     ProcessingTimeframe,
     SceneSegment,
     Video,
+    Window,
     Word,
 )
 from viralclip_testkit.speech import SpokenTranscript, sentences_of, spoken_transcript
-from viralclip_transcripts import estimate_words
-from viralclip_windowing.windows import plan_windows
+from viralclip_transcripts import estimate_words, with_words
+from viralclip_windowing.rules import DEFAULT_RULES
+from viralclip_windowing.windows import Overlap, plan_windows
 
 PROPERTIES = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -121,3 +124,50 @@ def test_at_the_timeframe_edges_windows_hold_only_whole_sentences(
     assert first <= inside[0][0]
     assert last <= (cut_at_end[0] if cut_at_end else high)
     assert last >= inside[-1][1]
+
+
+def _event_bytes(plan_windows_: tuple[Window, ...]) -> int:
+    return sum(len(json.dumps(w.model_dump(mode="json"))) + 2 for w in plan_windows_)
+
+
+def _podcast(minutes: int, *, measured: bool) -> Video:
+    spoken = spoken_transcript([(12, 0.35, 0.3)] * (minutes * 12), [7, 12, 9], measured=measured)
+    segments = tuple(with_words(s) for s in spoken.segments)  # as registration stores them
+    return Video(
+        video_id="v-cap",
+        title="Cap",
+        media_path="videos/c.mp4",
+        duration_sec=segments[-1].end_sec,
+        transcript=segments,
+    )
+
+
+def test_estimated_words_cost_no_bytes_in_the_event_and_are_re_derived_exactly() -> None:
+    video = _podcast(10, measured=False)
+
+    plan = plan_windows(video, ClipBatchConfig())
+
+    stored = {(s.start_sec, s.end_sec): s.words for s in video.transcript}
+    every_word = {word for words in stored.values() for word in words}
+    sent = [s for w in plan.windows for s in w.transcript]
+    whole = [s for s in sent if (s.start_sec, s.end_sec) in stored]
+    cut = [s for s in sent if (s.start_sec, s.end_sec) not in stored]  # a window starts mid-cue
+    assert whole
+    assert cut
+    assert all(not s.words for s in whole)
+    assert all(with_words(s).words == stored[(s.start_sec, s.end_sec)] for s in whole)
+    assert all(s.words and set(s.words) <= every_word for s in cut)  # the words inside the window
+    assert plan.measured_words is False
+
+
+def test_measured_words_travel_with_their_windows_and_the_event_stays_inside_the_cap() -> None:
+    short = plan_windows(_podcast(10, measured=True), ClipBatchConfig())
+    long = plan_windows(_podcast(120, measured=True), ClipBatchConfig())
+
+    assert short.measured_words is True
+    assert all(s.words and not s.words[0].estimated for w in short.windows for s in w.transcript)
+    # two hours of measured words exceed 600 kB even end to end: they are left out before any window is
+    assert long.measured_words is False  # dropped, and the scorer estimates them from the text
+    assert long.overlap is not Overlap.SAMPLED
+    for plan in (short, long):
+        assert _event_bytes(plan.windows) <= DEFAULT_RULES.max_payload_bytes

@@ -4,8 +4,8 @@ The rule: the segment's text is split at whitespace into words. Each word gets a
 segment's duration proportional to its letters and digits (at least 1, so "—" or "5" still get a
 slot); after a word ending in `, ; : –`, a pause worth `CLAUSE_PAUSE_CHARS` letters follows, after a
 word ending a sentence (`. ! ? …`) one worth `SENTENCE_PAUSE_CHARS` letters (never after the last
-word). The first word starts at the segment's start, the last ends at its end; times are rounded to
-the millisecond and never decrease. Every estimated word says so (`estimated=True`).
+word). The first word starts at the segment's start, the last ends at its end (both exactly); the times
+between are rounded to the millisecond and never decrease. Every estimated word says so (`estimated=True`).
 """
 
 from viralclip_contracts import TranscriptSegment, Word
@@ -37,14 +37,14 @@ def estimated_times(text: str, start: float, end: float) -> list[tuple[str, floa
     tokens = text.split()
     if not tokens:
         return []
-    weights = [max(1, sum(ch.isalnum() for ch in token)) for token in tokens]
+    weights = [max(1, sum(map(str.isalnum, token))) for token in tokens]
     pauses = [_pause_after(token) for token in tokens[:-1]] + [0.0]
     total = sum(weights) + sum(pauses)
     unit = max(end - start, 0.0) / total
     timed: list[tuple[str, float, float]] = []
     clock = start
     for token, weight, pause in zip(tokens, weights, pauses, strict=True):
-        word_start = min(round(clock, 3), end)
+        word_start = start if not timed else min(max(round(clock, 3), start), end)
         clock += weight * unit
         word_end = min(max(round(clock, 3), word_start), end)
         timed.append((token, word_start, word_end))

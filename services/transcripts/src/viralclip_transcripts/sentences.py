@@ -16,10 +16,14 @@ DEFAULT_PAUSE_SEC = 1.0
 """A silence at least this long between two words ends a sentence (unpunctuated captions)."""
 
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s*$")
+_TERMINAL_OR_CLOSING = frozenset(".!?…。！？\"'”’»)]")
 
 
 def ends_sentence(text: str) -> bool:
     """Whether `text` ends with terminal punctuation (a closing quote or bracket may follow)."""
+    last = text.rstrip()[-1:]
+    if last not in _TERMINAL_OR_CLOSING or not last:
+        return False  # the common case, without the regex
     return bool(_TERMINAL.search(text))
 
 
