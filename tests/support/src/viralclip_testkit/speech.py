@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import cycle, pairwise
 
 from viralclip_contracts import TranscriptSegment, Word
+from viralclip_transcripts import speech_track, with_words
 
 WORD_GAP_SEC = 0.05
 CUE_PAUSE_SEC = 2.0
@@ -86,3 +87,21 @@ def sentences_of(words: Sequence[Word], pause_sec: float = 1.0) -> list[tuple[fl
             spans.append((opened.start_sec, word.end_sec))
             opened = None
     return spans
+
+
+def boundary_faults(
+    clips: Sequence[tuple[float, float]], transcript: Sequence[TranscriptSegment]
+) -> list[str]:
+    """What is wrong with where `clips` (start, end) are cut in `transcript`: an edge strictly inside a
+    word (the segments' words, else the estimated ones), or a start strictly inside a sentence."""
+    words = [word for segment in transcript for word in with_words(segment).words]
+    track = speech_track(transcript)
+    faults: list[str] = []
+    for start, end in clips:
+        for edge in (start, end):
+            inside = [w.text for w in words if w.start_sec < edge < w.end_sec]
+            if inside:
+                faults.append(f"{start:.3f}–{end:.3f}: {edge:.3f} is inside the word {inside[0]!r}")
+        if track.containing(start) is not None:
+            faults.append(f"{start:.3f}–{end:.3f}: opens inside the sentence at {track.floor(start):.3f}")
+    return faults
