@@ -70,7 +70,7 @@ class Transcript:
 
     def has_measured_words(self) -> bool:
         """Whether any segment carries words the recogniser measured."""
-        return any(not w.estimated for s in self.segments for w in s.words)
+        return any(not word.estimated for s in self.segments for word in s.words)
 
     def speech_intervals(self) -> list[tuple[float, float]]:
         """The union of the (clipped) segments as sorted, disjoint intervals."""
@@ -125,13 +125,11 @@ def clip_transcript(
     )
     starts = tuple(max(s.start_sec, span.start) for s in kept)
     ends = tuple(min(s.end_sec, span.end) for s in kept)
-    sizes = [
-        event_json_bytes(_as_sent(s, measured_words)) + SEGMENT_LIST_SEPARATOR_BYTES if sized else 0
-        for s in kept
-    ]
+    sent = [_as_sent(s, measured_words) for s in kept]
+    sizes = [event_json_bytes(s) + SEGMENT_LIST_SEPARATOR_BYTES if sized else 0 for s in sent]
     cut_sizes = tuple(
-        event_json_bytes(s) + SEGMENT_LIST_SEPARATOR_BYTES if sized and s.words else size
-        for s, size in zip(kept, sizes, strict=True)
+        event_json_bytes(s) + SEGMENT_LIST_SEPARATOR_BYTES if sized and s is not as_sent else size
+        for s, as_sent, size in zip(kept, sent, sizes, strict=True)
     )
     return Transcript(
         span=span,
