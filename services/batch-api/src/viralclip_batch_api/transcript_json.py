@@ -10,6 +10,7 @@ leaves numbers unaligned) gets the gap between its neighbours and is marked `est
 widened to hold its words. Errors name the segment and word: `transcript[12].words[3].end_sec`.
 """
 
+import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -215,5 +216,7 @@ def _validated(model: type[M], fields: Mapping[str, Any], where: str) -> M:
 
 
 def _check_order(start: float, end: float, where: str) -> None:
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise FieldError(where, "times must be finite numbers")
     if end < start:
         raise FieldError(where, f"end {end:g} s is before start {start:g} s")
