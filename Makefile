@@ -64,6 +64,7 @@ bench: install ## benchmarks: windowing, thumbnails, the pipeline's critical pat
 	$(BIN)/python tests/bench/bench_windowing.py
 	$(BIN)/python tests/bench/bench_thumbnails.py --runs 3
 	$(BIN)/python tests/bench/bench_pipeline.py --runs 3
+	$(BIN)/python tests/bench/eval_offline_scorer.py
 
 schemas: install ## regenerate the contracts' JSON Schemas
 	$(BIN)/python -m viralclip_contracts.schema_export

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from viralclip_scoring.app import build_provider
+from viralclip_scoring.language import load_profile
 from viralclip_scoring.openai_provider import OpenAIProvider
 from viralclip_scoring.providers import HeuristicProvider
 from viralclip_scoring.settings import ScoringSettings
@@ -67,15 +68,19 @@ def test_the_heuristic_can_be_forced_even_with_a_key() -> None:
     assert settings.provider == "heuristic"
 
 
-def test_the_trend_lexicon_file_extends_the_built_in_one(tmp_path: Path) -> None:
+def test_the_trend_lexicon_file_extends_the_built_in_one_of_every_language(tmp_path: Path) -> None:
     path = tmp_path / "lexicon.json"
     path.write_text(json.dumps({"podcast": ["Artemis"], "vlog": ["daily"]}))
 
-    lexicon = ScoringSettings(trend_lexicon_path=path).trend_lexicon()
+    extra = ScoringSettings(trend_lexicon_path=path).extra_trend_words()
 
-    assert "artemis" in lexicon["podcast"]
-    assert "story" in lexicon["podcast"]
-    assert lexicon["vlog"] == frozenset({"daily"})
+    assert extra == {"podcast": frozenset({"artemis"}), "vlog": frozenset({"daily"})}
+    for code in ("en", "id"):
+        lexicon = load_profile(code).with_trend(extra)
+        assert ("artemis",) in lexicon.trend_words("podcast")
+        assert lexicon.trend_words("podcast") > load_profile(code).trend_words("podcast")
+        assert lexicon.trend_words("vlog") >= {("daily",)}
+    assert ScoringSettings().extra_trend_words() == {}
 
 
 def test_a_malformed_lexicon_file_is_reported_with_its_path(tmp_path: Path) -> None:
@@ -83,4 +88,4 @@ def test_a_malformed_lexicon_file_is_reported_with_its_path(tmp_path: Path) -> N
     path.write_text(json.dumps({"podcast": "not a list"}))
 
     with pytest.raises(ValueError, match=r"trend_lexicon_path .*lexicon.json: expected"):
-        ScoringSettings(trend_lexicon_path=path).trend_lexicon()
+        ScoringSettings(trend_lexicon_path=path).extra_trend_words()

@@ -30,6 +30,7 @@ from viralclip_contracts import (
     VideoType,
 )
 
+from .language_detection import LanguageSource
 from .projection import BatchStatus
 from .transcripts import TranscriptFormat
 
@@ -66,8 +67,11 @@ class VideoCreate(_In):
         default=None,
         min_length=2,
         max_length=35,
-        description="Language of the speech; when absent, the one the transcript declares, else `en`.",
-        examples=["en"],
+        description=(
+            "BCP-47 language of the speech; when absent, the one the transcript declares (Whisper's "
+            "`language`, WebVTT's `Language:`), else detected from the transcript."
+        ),
+        examples=["id", "en"],
     )
     summary: str = Field(default="", max_length=5000)
     transcript: list[dict[str, Any]] | dict[str, Any] | str = Field(
@@ -105,6 +109,12 @@ class VideoPublic(Video):
     """A registered video with its transcript and scenes."""
 
     created_at: datetime
+    language_source: LanguageSource | None = Field(
+        default=None,
+        description="Where `language` came from: the request, the transcript file, detection from the "
+        "transcript's text, or the default (nothing to go on). Absent on videos registered before.",
+        examples=["detected"],
+    )
 
 
 # --- clip batches -------------------------------------------------------------------------------
@@ -251,7 +261,7 @@ class VideoUpload(BaseModel):
     title: str
     video_id: str | None = None
     duration_sec: float | None = None
-    language: str | None = None
+    language: str | None = Field(default=None, description="Detected from the transcript when absent.")
     summary: str = ""
     transcript: str = Field(description="JSON (ours or Whisper's), SRT or WebVTT text, or a file of it.")
     transcript_format: TranscriptFormat | None = None

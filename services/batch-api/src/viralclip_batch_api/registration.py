@@ -12,6 +12,7 @@ from viralclip_transcripts import with_words
 
 from .documents import utc_now, video_document, video_public
 from .errors import ConflictError
+from .language_detection import resolve_language
 from .media import probe_duration, resolve_media_path, staged_upload, upload_path
 from .models import VideoCreate, VideoPublic
 from .repository import Repository
@@ -30,6 +31,9 @@ async def register_video(
     # CPU-bound (~0.3 s for a 10-hour WebVTT file): keep the event loop free for other requests.
     imported = await asyncio.to_thread(_imported, data)
     transcript = imported.segments
+    language, language_source = await asyncio.to_thread(
+        resolve_language, data.language, imported.language, transcript
+    )
     if upload is not None:
         relative = upload_path(video_id, upload.filename)
         target = settings.media_root.resolve() / relative
@@ -44,18 +48,15 @@ async def register_video(
         title=data.title,
         media_path=relative,
         duration_sec=duration,
-        language=data.language or imported.language or DEFAULT_LANGUAGE,
+        language=language,
         summary=data.summary,
         transcript=transcript,
         scenes=tuple(sorted(data.scenes, key=lambda s: s.start_sec)),
     )
-    doc = video_document(video, utc_now())
+    doc = {**video_document(video, utc_now()), "language_source": language_source.value}
     if not await repo.insert_video(doc):
         raise ConflictError(f"video {video_id!r} already exists")
     return video_public(doc)
-
-
-DEFAULT_LANGUAGE = "en"
 
 
 def _imported(data: VideoCreate) -> ImportedTranscript:

@@ -13,6 +13,7 @@ from viralclip_contracts import (
     WINDOWS_READY,
     BatchFailed,
     ClipsScored,
+    ScoringStrategy,
     Stage,
     WindowsReady,
 )
@@ -52,7 +53,7 @@ def build_provider(settings: ScoringSettings) -> ClipProvider:
             settings.openai_model,
             extra={"provider": "heuristic"},
         )
-        return HeuristicProvider(settings.trend_lexicon())
+        return HeuristicProvider(settings.extra_trend_words())
     key = settings.openai_api_key.get_secret_value()
     client = make_openai_client(
         api_key=key, base_url=settings.openai_base_url, timeout_sec=settings.openai_timeout_sec
@@ -80,10 +81,11 @@ def build_worker(
     """The worker with its windows.ready subscriber registered; the broker starts with the app."""
     context = worker_context(SERVICE, settings)
     repository = MongoScoringRepository(context.db)
+    chosen = provider or build_provider(settings)
     scorer = BatchScorer(
-        provider or build_provider(settings),
+        chosen,
         repository,
-        strategy=settings.scoring_strategy,
+        strategy=_strategy(chosen, settings),
         concurrency=settings.scoring_concurrency,
         on_exchange=ScoringMetrics(context.registry).observe,
     )
@@ -111,6 +113,12 @@ def build_worker(
     )
     subscriber(on_windows_ready)
     return ScoringWorker(context=context, scorer=scorer)
+
+
+def _strategy(provider: ClipProvider, settings: ScoringSettings) -> ScoringStrategy:
+    """The offline scorer has no prompt to keep small: it scores a batch in one call, so it knows where
+    each window sits in the video (boilerplate) and keeps titles distinct across the whole batch."""
+    return ScoringStrategy.GLOBAL if isinstance(provider, HeuristicProvider) else settings.scoring_strategy
 
 
 def build_app(settings: ScoringSettings | None = None) -> AsgiFastStream:

@@ -2,31 +2,25 @@
 
 For every window it tries each run of whole transcript segments whose length fits the preset and keeps the
 best one. Sub-scores in [0, 1]: hook (an opening question, number, direct address or bold claim; no
-dangling "and/so/um" start), flow (clean start and end, little filler), value (information density:
-content words, specifics, a speaking pace that carries), trend (hits from a per-video-type lexicon; for
-gaming also scene-cut density). Title, description, hook and hashtags are drawn from the transcript.
-The word lists are English; in other languages punctuation, numbers and pace still count.
+dangling "and/so/nah" start), flow (starts and ends on a sentence boundary, little filler), value
+(information density: content words, specifics, a speaking pace that carries), trend (hits from the
+language's lexicon for the video type; for gaming also scene-cut density). Boilerplate (intros, sponsor
+reads, credits; `boilerplate.py`) scales a clip down. The word lists come from the language's profile
+(`language.py`); without one, punctuation, numbers, names and pace still count. Titles and hashtags:
+`titles.py`.
 """
 
-import re
-from collections import Counter
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from viralclip_contracts import ClipBatchConfig, Grade, TranscriptSegment, VideoType, Window
+from viralclip_transcripts import speech_track
 
-from .heuristic_lexicon import (
-    CLAIM_WORDS,
-    CONTEXT_PRONOUNS,
-    DANGLING_OPENERS,
-    DEFAULT_TREND_LEXICON,
-    DIRECT_ADDRESS,
-    FILLERS,
-    NUMBER_WORDS,
-    STOPWORDS,
-)
+from .boilerplate import boilerplate_flags
+from .language import LanguageProfile, Phrase, count_phrases, load_profile, starts_with
 from .llm_schema import LlmClip, LlmClipList, LlmGrades
-from .text import one_line, sentences, shorten, words
+from .text import Sentence, one_line, shorten, transcript_sentences, words
+from .titles import choose_title, hashtags, keyphrases
 
 WEIGHTS = {"hook": 0.35, "flow": 0.2, "value": 0.3, "trend": 0.15}
 GRADE_FLOORS: tuple[tuple[float, Grade], ...] = (
@@ -44,9 +38,8 @@ GRADE_FLOORS: tuple[tuple[float, Grade], ...] = (
     (0.26, Grade.D_MINUS),
 )
 CUTS_PER_MINUTE_FOR_FULL_SCORE = 12.0
-TITLE_LIMIT = 60
-TITLE_SENTENCES = 5
-_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s(?:--|[—–-])\s)\s*")
+BOILERPLATE_FULL_SHARE = 0.5
+BOILERPLATE_FLOOR = 0.35
 
 
 @dataclass(frozen=True)
@@ -69,6 +62,27 @@ class SubScores:
         )
         return round(10 * total, 1)
 
+    def scaled(self, factor: float) -> "SubScores":
+        """Every aspect multiplied by `factor` (boilerplate)."""
+        return SubScores(
+            hook=round(self.hook * factor, 3),
+            flow=round(self.flow * factor, 3),
+            value=round(self.value * factor, 3),
+            trend=round(self.trend * factor, 3),
+        )
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A candidate clip: segments first..last of the window and what its sentences say about it."""
+
+    first: int
+    last: int
+    whole: tuple[Sentence, ...]
+    starts_mid_sentence: bool
+    ends_mid_sentence: bool
+    boilerplate_share: float
+
 
 def grade_for(value: float) -> Grade:
     """The letter grade of a sub-score in [0, 1] (monotonic: a higher value never grades lower)."""
@@ -82,13 +96,23 @@ def score_windows(
     windows: Sequence[Window],
     config: ClipBatchConfig,
     *,
-    lexicon: Mapping[str, frozenset[str]] = DEFAULT_TREND_LEXICON,
+    language: str = "en",
+    profile: LanguageProfile | None = None,
+    extra_trend: Mapping[str, Iterable[str]] | None = None,
 ) -> LlmClipList:
-    """The best clip of every window that has one, in the shape an LLM answer has; no two share a title."""
+    """The best clip of every window that has one, in the shape an LLM answer has; no two share a title.
+
+    `profile` defaults to the profile of `language`; `extra_trend` ({video_type: [words]}) extends its
+    trend lexicon. The windows' span is the timeline boilerplate's position is judged against."""
+    chosen = (profile or load_profile(language)).with_trend(extra_trend or {})
+    timeline = (
+        min((w.start_sec for w in windows), default=0.0),
+        max((w.end_sec for w in windows), default=0.0),
+    )
     taken: set[str] = set()
     clips = []
     for window in windows:
-        clip = best_clip(window, config, lexicon=lexicon, taken_titles=taken)
+        clip = best_clip(window, config, profile=chosen, taken_titles=taken, timeline=timeline)
         if clip is not None:
             taken.add(clip.title.lower())
             clips.append(clip)
@@ -99,45 +123,142 @@ def best_clip(
     window: Window,
     config: ClipBatchConfig,
     *,
-    lexicon: Mapping[str, frozenset[str]] = DEFAULT_TREND_LEXICON,
+    profile: LanguageProfile | None = None,
     taken_titles: Set[str] = frozenset(),
+    timeline: tuple[float, float] | None = None,
 ) -> LlmClip | None:
     """The highest-scoring run of whole segments in `window` that fits the preset; None if none fits."""
+    profile = profile or load_profile("en")
     segments = sorted(window.transcript, key=lambda segment: segment.start_sec)
-    trend_words = lexicon.get(config.video_type.value, frozenset()) | lexicon.get("*", frozenset())
+    sentences = window_sentences(segments, profile)
+    flags = boilerplate_flags(sentences, profile, timeline or (window.start_sec, window.end_sec))
+    trend_words = profile.trend_words(config.video_type.value)
     cut_density = _cut_density(window) if config.video_type is VideoType.GAMING else None
-    best: tuple[float, int, int, SubScores] | None = None
+    best: tuple[float, _Span, SubScores] | None = None
     for first, last in _spans(segments, config.clip_length_preset.bounds_sec):
-        scores = sub_scores(segments[first : last + 1], trend_words, cut_density)
+        span = _span(first, last, sentences, flags)
+        scores = sub_scores(
+            segments[first : last + 1],
+            profile,
+            trend_words,
+            cut_density,
+            starts_mid_sentence=span.starts_mid_sentence,
+            ends_mid_sentence=span.ends_mid_sentence,
+        )
+        scores = scores.scaled(_boilerplate_factor(span.boilerplate_share))
         if best is None or scores.viral_score > best[0]:
-            best = (scores.viral_score, first, last, scores)
+            best = (scores.viral_score, span, scores)
     if best is None:
         return None
-    _, first, last, scores = best
-    return _describe(segments[first : last + 1], scores, config.video_type, taken_titles)
+    _, span, scores = best
+    return _describe(segments, span, scores, config.video_type, profile, taken_titles)
+
+
+def window_sentences(segments: Sequence[TranscriptSegment], profile: LanguageProfile) -> list[Sentence]:
+    """The sentences of a window's segments (in time order), split with the language's openers."""
+    openers = {phrase[0] for phrase in profile.dangling_openers | profile.fillers if len(phrase) == 1}
+    return transcript_sentences(segments, openers=openers, abbreviations=profile.abbreviations)
 
 
 def sub_scores(
     segments: Sequence[TranscriptSegment],
-    trend_words: frozenset[str],
+    profile: LanguageProfile,
+    trend_words: frozenset[Phrase] = frozenset(),
     cut_density: float | None = None,
+    *,
+    starts_mid_sentence: bool = False,
+    ends_mid_sentence: bool = False,
 ) -> SubScores:
-    """Hook, flow, value and trend of the clip made of `segments`."""
+    """Hook, flow, value and trend of the clip made of `segments`; the flags say whether it starts or
+    ends inside a sentence of the surrounding transcript."""
     text = " ".join(one_line(segment.text) for segment in segments)
     tokens = words(text)
     lowered = [token.lower() for token in tokens]
     duration = max(segments[-1].end_sec - segments[0].start_sec, 0.1)
-    hook = _hook(sentences(text)[0] if text else "")
-    trend = 0.25 + 0.75 * _clamp(len(trend_words.intersection(lowered)) / 4)
+    own = window_sentences(segments, profile)
+    opening = own[1] if starts_mid_sentence and len(own) > 1 else (own[0] if own else None)
+    hook = _hook(opening.text if opening else "", profile)
+    trend = 0.25 + 0.75 * _clamp(count_phrases(lowered, trend_words) / 4)
     if cut_density is not None:
         cuts = _clamp(cut_density / CUTS_PER_MINUTE_FOR_FULL_SCORE)
         hook = _clamp(hook + 0.2 * cuts)
         trend = 0.5 * trend + 0.5 * cuts
+    flow = _flow(text, lowered, profile, starts_mid_sentence, ends_mid_sentence)
     return SubScores(
         hook=round(hook, 3),
-        flow=round(_flow(text, lowered), 3),
-        value=round(_value(tokens, lowered, duration), 3),
+        flow=round(flow, 3),
+        value=round(_value(tokens, lowered, duration, profile), 3),
         trend=round(trend, 3),
+    )
+
+
+def opening_cue(opening: str, profile: LanguageProfile) -> str | None:
+    """What makes `opening` a hook: question, number, address or claim; None for none."""
+    lowered = [token.lower() for token in words(opening)]
+    if not lowered:
+        return None
+    past_openers = lowered[starts_with(lowered, profile.dangling_openers | profile.fillers) :]
+    if opening.rstrip().rstrip("\"'”’)»").endswith("?") or starts_with(past_openers, profile.question_words):
+        return "question"
+    if any(token[:1].isdigit() or token in profile.number_words for token in lowered):
+        return "number"
+    if count_phrases(lowered, profile.direct_address):
+        return "address"
+    if count_phrases(lowered, profile.claim_words):
+        return "claim"
+    return None
+
+
+def _hook(opening: str, profile: LanguageProfile) -> float:
+    lowered = [token.lower() for token in words(opening)]
+    if not lowered:
+        return 0.0
+    score = 0.15
+    past_openers = lowered[starts_with(lowered, profile.dangling_openers | profile.fillers) :]
+    if opening.rstrip().rstrip("\"'”’)»").endswith("?") or starts_with(past_openers, profile.question_words):
+        score += 0.3
+    if any(token[:1].isdigit() or token in profile.number_words for token in lowered):
+        score += 0.2
+    if count_phrases(lowered, profile.direct_address):
+        score += 0.2
+    if count_phrases(lowered, profile.claim_words):
+        score += 0.2
+    if len(lowered) <= 15:
+        score += 0.1
+    if starts_with(lowered, profile.dangling_openers):
+        score -= 0.3
+    return _clamp(score)
+
+
+def _flow(
+    text: str, lowered: Sequence[str], profile: LanguageProfile, starts_mid: bool, ends_mid: bool
+) -> float:
+    if not lowered:
+        return 0.0
+    clean_start = (text[:1].isupper() or text[:1].isdigit()) and not starts_mid
+    score = 0.3 if clean_start and not starts_with(list(lowered), profile.dangling_openers) else 0.0
+    if lowered[0] not in profile.context_pronouns:
+        score += 0.15
+    if text.rstrip().endswith((".", "!", "?", "…")) and not ends_mid:
+        score += 0.3
+    filler_ratio = count_phrases(list(lowered), profile.fillers) / len(lowered)
+    return _clamp(score + 0.25 * max(0.0, 1 - filler_ratio * 12))
+
+
+def _value(tokens: Sequence[str], lowered: Sequence[str], duration: float, profile: LanguageProfile) -> float:
+    if not tokens:
+        return 0.0
+    content = sum(len(token) >= 3 and token not in profile.stopwords for token in lowered)
+    specifics = sum(
+        token[:1].isdigit() or len(token) >= 8 or (index > 0 and token[:1].isupper())
+        for index, token in enumerate(tokens)
+    )
+    pace = len(tokens) / duration
+    pace_score = _clamp(1 - abs(pace - 2.7) / 1.5)
+    return _clamp(
+        0.5 * _clamp((content / len(tokens) - 0.3) / 0.3)
+        + 0.35 * _clamp(specifics / len(tokens) / 0.15)
+        + 0.15 * pace_score
     )
 
 
@@ -157,69 +278,65 @@ def _spans(segments: Sequence[TranscriptSegment], bounds: tuple[float, float]) -
     return [(0, len(segments) - 1)] if low * 0.8 <= whole <= high else []
 
 
-def _hook(opening: str) -> float:
-    lowered = [token.lower() for token in words(opening)]
-    if not lowered:
-        return 0.0
-    score = 0.15
-    if opening.rstrip().endswith("?"):
-        score += 0.3
-    if any(token.isdigit() or token in NUMBER_WORDS for token in lowered):
-        score += 0.2
-    if DIRECT_ADDRESS.intersection(lowered):
-        score += 0.2
-    if CLAIM_WORDS.intersection(lowered):
-        score += 0.2
-    if len(lowered) <= 15:
-        score += 0.1
-    if lowered[0] in DANGLING_OPENERS:
-        score -= 0.3
-    return _clamp(score)
-
-
-def _flow(text: str, lowered: Sequence[str]) -> float:
-    if not lowered:
-        return 0.0
-    clean_start = text[:1].isupper() or text[:1].isdigit()
-    score = 0.3 if clean_start and lowered[0] not in DANGLING_OPENERS else 0.0
-    if lowered[0] not in CONTEXT_PRONOUNS:
-        score += 0.15
-    if text.rstrip().endswith((".", "!", "?", "…")):
-        score += 0.3
-    filler_ratio = sum(token in FILLERS for token in lowered) / len(lowered)
-    return _clamp(score + 0.25 * max(0.0, 1 - filler_ratio * 12))
-
-
-def _value(tokens: Sequence[str], lowered: Sequence[str], duration: float) -> float:
-    if not tokens:
-        return 0.0
-    content = sum(len(token) >= 3 and token not in STOPWORDS for token in lowered)
-    specifics = sum(
-        token.isdigit() or len(token) >= 8 or (index > 0 and token[:1].isupper())
-        for index, token in enumerate(tokens)
+def _span(first: int, last: int, sentences: Sequence[Sentence], flags: Sequence[bool]) -> _Span:
+    touching = [
+        (sentence, flag)
+        for sentence, flag in zip(sentences, flags, strict=True)
+        if sentence.last_segment >= first and sentence.first_segment <= last
+    ]
+    whole = tuple(s for s, _ in touching if s.first_segment >= first and s.last_segment <= last)
+    total = sum(len(s.text.split()) for s, _ in touching) or 1
+    boiler = sum(len(s.text.split()) for s, flag in touching if flag)
+    return _Span(
+        first=first,
+        last=last,
+        whole=whole,
+        starts_mid_sentence=bool(touching) and touching[0][0].first_segment < first,
+        ends_mid_sentence=bool(touching) and touching[-1][0].last_segment > last,
+        boilerplate_share=boiler / total,
     )
-    pace = len(tokens) / duration
-    pace_score = _clamp(1 - abs(pace - 2.7) / 1.5)
-    return _clamp(
-        0.5 * _clamp((content / len(tokens) - 0.3) / 0.3)
-        + 0.35 * _clamp(specifics / len(tokens) / 0.15)
-        + 0.15 * pace_score
-    )
+
+
+def _kept_text(
+    segments: Sequence[TranscriptSegment], start: float, end: float
+) -> tuple[str, tuple[float, float]]:
+    """The words of the shared speech track's sentences wholly inside [start, end], and their range: the
+    repair snaps a clip to the nearest sentence edges, so whatever else it keeps, it keeps these —
+    titles, descriptions and hashtags taken from them stay words of the final clip."""
+    track = speech_track(segments)
+    inner = track.within(start, end, 0.01)
+    if not inner:
+        return " ".join(one_line(s.text) for s in segments if s.end_sec > start and s.start_sec < end), (
+            start,
+            end,
+        )
+    text = " ".join(track.text(index) for index in inner)
+    return text, (track.starts[inner[0]], track.ends[inner[-1]])
+
+
+def _boilerplate_factor(share: float) -> float:
+    return 1 - (1 - BOILERPLATE_FLOOR) * _clamp(share / BOILERPLATE_FULL_SHARE)
 
 
 def _describe(
     segments: Sequence[TranscriptSegment],
+    span: _Span,
     scores: SubScores,
     video_type: VideoType,
-    taken_titles: Set[str] = frozenset(),
+    profile: LanguageProfile,
+    taken_titles: Set[str],
 ) -> LlmClip:
-    text = " ".join(one_line(segment.text) for segment in segments)
-    parts = sentences(text)
-    title = _title(parts, _keywords(text, 5), taken_titles)
-    rest = [sentence for sentence in parts if title.lower().rstrip("…") not in sentence.lower()]
+    chosen = segments[span.first : span.last + 1]
+    text, kept = _kept_text(segments, chosen[0].start_sec, chosen[-1].end_sec)
+    inside = [s for s in span.whole if kept[0] - 0.01 <= s.start_sec and s.end_sec <= kept[1] + 0.01]
+    parts = [sentence.text for sentence in inside or span.whole] or [text]
+    complete = [sentence.text for sentence in inside or span.whole if sentence.complete]
+    key = keyphrases(text, profile, 5)
+    title = choose_title(complete, key, profile, taken_titles, lambda candidate: _hook(candidate, profile))
+    rest = [part for part in parts if title.lower().rstrip("?!") not in part.lower()]
     return LlmClip(
-        start_sec=segments[0].start_sec,
-        end_sec=segments[-1].end_sec,
+        start_sec=chosen[0].start_sec,
+        end_sec=chosen[-1].end_sec,
         title=title,
         description=shorten(" ".join(rest[:2]) or text, 200),
         viral_score=scores.viral_score,
@@ -229,98 +346,19 @@ def _describe(
             value=grade_for(scores.value).value,
             trend=grade_for(scores.trend).value,
         ),
-        viral_reason=_reason(parts[0], scores),
+        viral_reason=_reason(parts[0], scores, profile),
         hook=shorten(parts[0], 150),
-        hashtags=_hashtags(text, video_type),
+        hashtags=hashtags(text, profile, video_type.value),
     )
 
 
-def _title(parts: Sequence[str], keywords: Sequence[str], taken: Set[str]) -> str:
-    """A headline from the clip's own words: the early sentence or clause with the strongest hook and the
-    clip's key words that fits whole in TITLE_LIMIT characters, not already another clip's title."""
-    candidates = _title_candidates(parts[:TITLE_SENTENCES])
-    fresh = [c for c in candidates if c[1].lower() not in taken] or candidates
-    if not fresh:
-        fallback = shorten(parts[0] if parts else "Untitled moment", TITLE_LIMIT).rstrip(".!,;:")
-        return fallback[:1].upper() + fallback[1:]
-    key = {word.lower() for word in keywords}
-
-    def strength(candidate: tuple[int, str]) -> tuple[bool, float, int]:
-        index, text = candidate
-        hits = len(key.intersection(token.lower() for token in words(text)))
-        return (len(text) <= TITLE_LIMIT, _hook(text) + 0.15 * hits, -index)
-
-    _, best = max(fresh, key=strength)
-    title = shorten(best, TITLE_LIMIT)
-    return title[:1].upper() + title[1:]
-
-
-def _title_candidates(parts: Sequence[str]) -> list[tuple[int, str]]:
-    """(sentence position, text) of each sentence and each of its clauses, without a dangling opener
-    ("And", "So", "Well,") and without closing punctuation; at least four words long."""
-    found: list[tuple[int, str]] = []
-    for index, sentence in enumerate(parts):
-        pieces = [sentence, *(c for c in _CLAUSE_BREAK.split(sentence) if c and c != sentence)]
-        for piece in pieces:
-            text = _without_opener(piece).rstrip(".!,;:…—– ")
-            if len(words(text)) >= 4 and all(text != known for _, known in found):
-                found.append((index, text))
-    return found
-
-
-def _without_opener(text: str) -> str:
-    tokens = text.split()
-    while len(tokens) > 4 and tokens[0].lower().strip(",.") in DANGLING_OPENERS:
-        tokens = tokens[1:]
-    return " ".join(tokens)
-
-
-def _reason(opening: str, scores: SubScores) -> str:
-    lowered = [token.lower() for token in words(opening)]
-    if opening.rstrip().endswith("?"):
-        start = "Opens with a question"
-    elif any(token.isdigit() or token in NUMBER_WORDS for token in lowered):
-        start = "Opens with a concrete number"
-    elif DIRECT_ADDRESS.intersection(lowered):
-        start = "Speaks straight to the viewer"
-    elif CLAIM_WORDS.intersection(lowered):
-        start = "Opens with a bold claim"
-    else:
-        start = "Gets to the point"
+def _reason(opening: str, scores: SubScores, profile: LanguageProfile) -> str:
+    start = profile.reasons[opening_cue(opening, profile) or "plain"]
     if scores.value >= 0.6:
-        return f"{start} and packs specific, dense information."
+        return f"{start} {profile.reasons['dense']}"
     if scores.flow >= 0.7:
-        return f"{start} and tells one complete thought."
-    return f"{start} and keeps a steady pace."
-
-
-def _hashtags(text: str, video_type: VideoType) -> list[str]:
-    tags = [f"#{word}" for word in _keywords(text, 3)]
-    extras = ["#shorts", "#clips"]
-    if video_type not in (VideoType.AUTO, VideoType.OTHER):
-        extras.insert(0, "#" + video_type.value.replace("_", ""))
-    for extra in extras:
-        if extra not in tags and (len(tags) < 3 or extra == extras[0]):
-            tags.append(extra)
-    return tags[:5]
-
-
-def _keywords(text: str, count: int) -> list[str]:
-    """The clip's most telling words: frequent ones first, names before common words."""
-    tokens = words(text)
-    names = {
-        token.lower() for sentence in sentences(text) for token in words(sentence)[1:] if token[:1].isupper()
-    }
-    counts = Counter(
-        token.lower()
-        for token in tokens
-        if len(token) >= 4
-        and token.isalpha()
-        and token.lower() not in STOPWORDS
-        and (token.lower() in names or not token.lower().endswith(("ed", "ing", "ly")))
-    )
-    ranked = sorted(counts, key=lambda word: (-counts[word] - (word in names), -len(word), word))
-    return ranked[:count]
+        return f"{start} {profile.reasons['complete']}"
+    return f"{start} {profile.reasons['steady']}"
 
 
 def _cut_density(window: Window) -> float:

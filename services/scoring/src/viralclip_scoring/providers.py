@@ -1,6 +1,7 @@
 """The provider port (what proposes clips for one call) and the offline provider behind it."""
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -8,11 +9,12 @@ from typing import Protocol
 from viralclip_contracts import ClipBatchConfig, Window
 
 from .heuristic import score_windows
-from .heuristic_lexicon import DEFAULT_TREND_LEXICON
+from .language import load_profile
 from .llm_schema import LlmClipList
 from .prompt import LlmPrompt
 
 HEURISTIC_MODEL = "viralclip-heuristic-v1"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,14 @@ class ClipProvider(Protocol):
 
 
 class HeuristicProvider:
-    """The offline provider: the deterministic transcript scorer, run off the event loop."""
+    """The offline provider: the deterministic transcript scorer, run off the event loop.
 
-    def __init__(self, lexicon: Mapping[str, frozenset[str]] = DEFAULT_TREND_LEXICON) -> None:
-        self._lexicon = lexicon
+    `extra_trend` ({video_type: words}) extends every language's trend lexicon. A language without a
+    data file is scored on language-neutral features; that is logged once per language."""
+
+    def __init__(self, extra_trend: Mapping[str, frozenset[str]] | None = None) -> None:
+        self._extra_trend = dict(extra_trend or {})
+        self._reported: set[str] = set()
 
     @property
     def name(self) -> str:
@@ -98,7 +104,19 @@ class HeuristicProvider:
         """The best clip per window of `call`, as an LLM-shaped answer."""
         loop = asyncio.get_running_loop()
         started = loop.time()
-        answer = await asyncio.to_thread(score_windows, call.windows, call.config, lexicon=self._lexicon)
+        profile = load_profile(call.language)
+        if not profile.has_file and profile.code not in self._reported:
+            self._reported.add(profile.code)
+            logger.warning(
+                "the offline scorer has no word lists for language %r: scoring on language-neutral "
+                "features (punctuation, numbers, names, pace); add languages/%s.toml to change that",
+                call.language,
+                profile.code,
+                extra={"language": call.language},
+            )
+        answer = await asyncio.to_thread(
+            score_windows, call.windows, call.config, profile=profile, extra_trend=self._extra_trend
+        )
         return ProviderAnswer(
             answer=answer,
             raw_response=answer.model_dump_json(),

@@ -9,7 +9,6 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from viralclip_contracts import ScoringStrategy
 from viralclip_runtime import ServiceSettings, env_alias
 
-from .heuristic_lexicon import DEFAULT_TREND_LEXICON, merge_lexicon
 from .openai_provider import DEFAULT_MODEL
 
 
@@ -46,7 +45,7 @@ class ScoringSettings(ServiceSettings):
     )
     trend_lexicon_path: Path | None = Field(
         default=None,
-        description="JSON {video_type: [words]} added to the offline scorer's trend lexicon.",
+        description="JSON {video_type: [words]} added to the offline scorer's trend lexicon (all languages).",
     )
 
     @field_validator("openai_api_key", "openai_base_url", mode="before")
@@ -70,10 +69,11 @@ class ScoringSettings(ServiceSettings):
             return "openai" if self.openai_api_key is not None else "heuristic"
         return self.scoring_provider
 
-    def trend_lexicon(self) -> dict[str, frozenset[str]]:
-        """The built-in trend lexicon extended with the words of `trend_lexicon_path`, if set."""
+    def extra_trend_words(self) -> dict[str, frozenset[str]]:
+        """The lower-cased words of `trend_lexicon_path` per video type (none when unset); the offline
+        scorer adds them to the trend lexicon of every language."""
         if self.trend_lexicon_path is None:
-            return dict(DEFAULT_TREND_LEXICON)
+            return {}
         try:
             extra = json.loads(self.trend_lexicon_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
@@ -85,4 +85,4 @@ class ScoringSettings(ServiceSettings):
             raise ValueError(
                 f"trend_lexicon_path {self.trend_lexicon_path}: expected {{video_type: [words]}}"
             )
-        return merge_lexicon(DEFAULT_TREND_LEXICON, extra)
+        return {str(kind): frozenset(word.lower() for word in words) for kind, words in extra.items()}
