@@ -21,7 +21,7 @@ from itertools import accumulate, pairwise
 from viralclip_contracts import TranscriptSegment
 
 from .estimate import estimated_times
-from .sentences import DEFAULT_PAUSE_SEC, breaks_between
+from .sentences import DEFAULT_PAUSE_SEC, breaks_between, ends_sentence
 
 DEFAULT_MAX_SENTENCE_SEC = 15.0
 
@@ -155,7 +155,7 @@ def speech_track(
     segments: Iterable[TranscriptSegment], rules: SentenceRules = DEFAULT_SENTENCE_RULES
 ) -> SpeechTrack:
     """The sentences and words of `segments` (any order; those ending before they start are ignored)."""
-    words = sorted(_timed_words(segments), key=lambda word: word.start)
+    words = sorted(_timed_words(segments, rules), key=lambda word: word.start)
     firsts = [
         piece
         for group in _sentence_groups(words, rules)
@@ -221,10 +221,17 @@ def _pieces(words: list[_TimedWord], group: range, max_sec: float) -> list[int]:
     return firsts
 
 
-def _timed_words(segments: Iterable[TranscriptSegment]) -> list[_TimedWord]:
+def _timed_words(segments: Iterable[TranscriptSegment], rules: SentenceRules) -> list[_TimedWord]:
+    """Every word in segment order; a cue with no sentence end inside it (no inner terminal punctuation,
+    no inner pause of `pause_sec`) and no longer than `max_sentence_sec` comes as one unit spanning its
+    words — no sentence boundary can fall inside it, and a tenth of the units keeps long transcripts fast."""
     timed: list[_TimedWord] = []
     for segment in sorted(segments, key=lambda s: (s.start_sec, s.end_sec)):
         if segment.end_sec < segment.start_sec:
+            continue
+        unit = _as_unit(segment, rules)
+        if unit is not None:
+            timed.append(_TimedWord(unit[0], unit[1], unit[2], True, segment.end_sec, segment.speaker))
             continue
         if segment.words:
             triples = [(w.text, w.start_sec, w.end_sec) for w in segment.words if w.end_sec >= w.start_sec]
@@ -233,3 +240,25 @@ def _timed_words(segments: Iterable[TranscriptSegment]) -> list[_TimedWord]:
         for position, (text, start, end) in enumerate(triples):
             timed.append(_TimedWord(text, start, end, position == 0, segment.end_sec, segment.speaker))
     return timed
+
+
+def _as_unit(segment: TranscriptSegment, rules: SentenceRules) -> tuple[str, float, float] | None:
+    """(text, start, end) of the segment's words as one unit, or None when a sentence may end inside it."""
+    if segment.end_sec - segment.start_sec > rules.max_sentence_sec:
+        return None
+    if not segment.words:
+        tokens = segment.text.split()
+        if not tokens or any(ends_sentence(token) for token in tokens[:-1]):
+            return None
+        return " ".join(tokens), segment.start_sec, segment.end_sec
+    words = segment.words
+    end = words[0].end_sec
+    for previous, word in pairwise(words):
+        if word.end_sec < word.start_sec or breaks_between(
+            previous.text, end, word.start_sec, rules.pause_sec
+        ):
+            return None
+        end = max(end, word.end_sec)
+    if words[0].end_sec < words[0].start_sec or end - words[0].start_sec > rules.max_sentence_sec:
+        return None
+    return " ".join(word.text for word in words), words[0].start_sec, end

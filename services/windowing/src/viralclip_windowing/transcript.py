@@ -24,6 +24,8 @@ class Transcript:
 
     span: Span
     segments: tuple[TranscriptSegment, ...]
+    sent: tuple[TranscriptSegment, ...]
+    """Each segment as a window carries it whole (`_as_sent`)."""
     measured_words: bool
     """Whether excerpts carry the words the recogniser measured (estimated words are never carried)."""
     starts: tuple[float, ...]
@@ -88,7 +90,7 @@ class Transcript:
         new_start = max(self.starts[index], start)
         new_end = min(self.ends[index], end)
         if new_start == segment.start_sec and new_end == segment.end_sec:
-            return _as_sent(segment, self.measured_words)
+            return self.sent[index]
         update: dict[str, object] = {"start_sec": new_start, "end_sec": new_end}
         if segment.words:
             kept = _words_inside(segment.words, new_start, new_end)
@@ -125,7 +127,7 @@ def clip_transcript(
     )
     starts = tuple(max(s.start_sec, span.start) for s in kept)
     ends = tuple(min(s.end_sec, span.end) for s in kept)
-    sent = [_as_sent(s, measured_words) for s in kept]
+    sent = [_as_sent(s, measured_words) for s in kept] if sized else kept
     sizes = [event_json_bytes(s) + SEGMENT_LIST_SEPARATOR_BYTES if sized else 0 for s in sent]
     cut_sizes = tuple(
         event_json_bytes(s) + SEGMENT_LIST_SEPARATOR_BYTES if sized and s is not as_sent else size
@@ -134,6 +136,7 @@ def clip_transcript(
     return Transcript(
         span=span,
         segments=tuple(kept),
+        sent=tuple(sent),
         measured_words=measured_words,
         starts=starts,
         ends=ends,
