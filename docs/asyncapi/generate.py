@@ -48,12 +48,20 @@ def thumbnail() -> Any:
     return build_app(ThumbnailSettings(**FIXED)).schema
 
 
+def render() -> Any:
+    from viralclip_render.app import build_app
+    from viralclip_render.settings import RenderServiceSettings
+
+    return build_app(RenderServiceSettings(**FIXED)).schema
+
+
 #: service → the function building its AsyncAPI specification (from its FastStream broker)
 SERVICES: dict[str, Callable[[], Any]] = {
     "batch-api": batch_api,
     "windowing": windowing,
     "scoring": scoring,
     "thumbnail": thumbnail,
+    "render": render,
 }
 
 

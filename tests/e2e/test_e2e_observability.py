@@ -1,5 +1,5 @@
 """What an operator relies on: every service's /metrics moves while a batch runs, and the trace id a
-client sends with the POST shows up in the logs of all four services."""
+client sends with the POST shows up in the logs of all four pipeline services."""
 
 import json
 import secrets
@@ -11,7 +11,6 @@ from prometheus_client.samples import Sample
 
 from viralclip_contracts import Video
 from viralclip_localstack.client import ViralclipClient
-from viralclip_localstack.fleet import SERVICE_MODULES
 from viralclip_testkit.system import RunningSystem
 from viralclip_testkit.waiting import eventually
 
@@ -68,7 +67,7 @@ async def test_metrics_move_and_a_posted_trace_id_reaches_every_service(
     assert statuses.get("ready", 0) >= 1
 
     async def traced_everywhere() -> bool:
-        return all(_logged_with_trace(system.log(service), trace_id) for service in SERVICE_MODULES)
+        return all(_logged_with_trace(system.log(service), trace_id) for service in MOVING)
 
     await eventually(traced_everywhere, timeout=30, what=f"trace {trace_id} in every service's log")
 

@@ -222,6 +222,12 @@ class FfmpegSwitch:
             return 0
         return sum(" -ss " in f" {line} " for line in self._runs.read_text().splitlines())
 
+    def render_runs(self) -> int:
+        """ffmpeg runs that encoded a clip (the render service's), probes and face passes excluded."""
+        if not self._runs.exists():
+            return 0
+        return sum(" libx264 " in f" {line} " for line in self._runs.read_text().splitlines())
+
 
 async def in_thread(function: Any, *args: Any) -> Any:
     """Run a blocking call of the harness (process start, database restart) off the event loop."""

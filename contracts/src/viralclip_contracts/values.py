@@ -98,11 +98,13 @@ class ClipStatus(StrEnum):
 
 
 class ScoringStrategy(StrEnum):
-    """How the scorer calls the LLM: one call for the whole video, or one call per window."""
+    """How the scorer calls the LLM: one call for the whole video, one per window, or one per
+    consecutive chunk of the transcript (each line sent once, the windows as ranges over it)."""
 
     AUTO = "auto"
     GLOBAL = "global"
     PER_WINDOW = "per_window"
+    CHUNKED = "chunked"
 
 
 class Stage(StrEnum):

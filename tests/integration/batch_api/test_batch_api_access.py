@@ -1,6 +1,8 @@
 """Access: a bearer token guards every endpoint but the health checks; CORS answers the configured origins."""
 
+import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,9 @@ async def guarded_api(
     ("method", "path"),
     [
         ("POST", "/viral-clip/videos"),
+        ("GET", "/viral-clip/videos"),
+        ("GET", "/viral-clip/videos/v-1/media-link"),
+        ("GET", "/viral-clip/videos/v-1/media"),
         ("GET", "/viral-clip/videos/v-1"),
         ("POST", "/viral-clip/videos/v-1/clip-batches"),
         ("GET", "/viral-clip/videos/v-1/clip-batches"),
@@ -63,6 +68,35 @@ async def test_every_endpoint_needs_the_token(guarded_api: Any, method: str, pat
     assert (missing.status_code, wrong.status_code) == (401, 401)
     assert missing.headers["www-authenticate"] == "Bearer"
     assert right.status_code != 401
+
+
+async def test_a_signed_media_link_plays_without_the_token_for_that_video_only(guarded_api: Any) -> None:
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    media_root = guarded_api.settings.media_root
+    (media_root / "videos").mkdir(exist_ok=True)
+    await asyncio.to_thread((media_root / "videos" / "linked.mp4").write_bytes, b"0123456789" * 100)
+    async with httpx.AsyncClient(base_url=guarded_api.url, headers=bearer) as http:
+        for video_id in ("v-linked", "v-other"):
+            body = {"video_id": video_id, "title": "Linked", "media_path": "videos/linked.mp4"}
+            registered = await http.post(
+                "/viral-clip/videos", json={**body, "duration_sec": 9, "transcript": []}
+            )
+            assert registered.status_code == 201, registered.text
+        link = (await http.get("/viral-clip/videos/v-linked/media-link")).json()
+
+    url = link["url"]
+    assert url.startswith("/viral-clip/videos/v-linked/media?expires=")
+    assert TOKEN not in url
+    assert datetime.fromisoformat(link["expires_at"]) > datetime.now(UTC)
+    async with httpx.AsyncClient(base_url=guarded_api.url) as anonymous:
+        played = await anonymous.get(url, headers={"Range": "bytes=10-19"})
+        other = await anonymous.get(url.replace("v-linked", "v-other"))
+        tampered = await anonymous.get(url.replace("expires=", "expires=9"))
+        bare = await anonymous.get("/viral-clip/videos/v-linked/media")
+
+    assert played.status_code == 206
+    assert played.content == b"0123456789"
+    assert (other.status_code, tampered.status_code, bare.status_code) == (401, 401, 401)
 
 
 async def test_health_checks_need_no_token(guarded_api: Any) -> None:

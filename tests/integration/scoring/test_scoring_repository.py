@@ -94,3 +94,20 @@ async def test_a_new_job_replaces_untouched_candidates_but_keeps_edits_and_thumb
     assert documents[kept.clip_id]["thumbnail_path"] == "t/k.jpg"
     assert documents[edited.clip_id]["title"] == "Mine"
     assert documents[edited.clip_id]["status"] == "edited"
+
+
+async def test_a_straggler_of_a_superseded_job_writes_no_clip_and_removes_none(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    repository = MongoScoringRepository(mongo_db)
+    await mongo_db["clip_batches"].insert_one({"_id": "b-1", "current_job_id": "j-2"})
+    current = clip("b-1", 0, title="Of the retry")
+    assert await repository.save_clips("b-1", "j-2", [current])
+
+    written = await repository.save_clips("b-1", "j-1", [clip("b-1", 0, title="Late"), clip("b-1", 100)])
+
+    assert written is False
+    documents = await mongo_db["clips"].find({"clip_batch_id": "b-1"}).to_list(None)
+    assert [(d["_id"], d["title"], d["job_id"]) for d in documents] == [
+        (current.clip_id, "Of the retry", "j-2")
+    ]

@@ -22,7 +22,13 @@ from viralclip_contracts import (
     Grade,
     ThumbnailsDone,
 )
-from viralclip_media import FfmpegResult, SubprocessFfmpegRunner
+from viralclip_media import (
+    FfmpegResult,
+    PyAvStillMaker,
+    StillRequest,
+    StillResult,
+    SubprocessFfmpegRunner,
+)
 from viralclip_runtime import WorkerContext, ensure_topics
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.media import ffmpeg_executable, write_timestamp_video
@@ -44,10 +50,23 @@ class CountingRunner(SubprocessFfmpegRunner):
         return await super().run(args, timeout_sec=timeout_sec, **options)
 
 
+class CountingStills(PyAvStillMaker):
+    """The service's in-process decoder, counting the stills it is asked for."""
+
+    requested = 0
+
+    async def stills(
+        self, source: Path, requests: Sequence[StillRequest], *, timeout_sec: float, workers: int
+    ) -> list[StillResult]:
+        self.requested += len(requests)
+        return await super().stills(source, requests, timeout_sec=timeout_sec, workers=workers)
+
+
 @dataclass
 class Service:
     context: WorkerContext
     runner: CountingRunner
+    stills: CountingStills
     probe: TopicProbe
     db: AsyncDatabase[dict[str, Any]]
     media_root: Path
@@ -84,13 +103,14 @@ async def service(
         topics=tuple(settings.topic(name) for name in (CLIPS_SCORED, THUMBNAILS_DONE, BATCH_FAILED)),
     )
     runner = CountingRunner(ffmpeg_executable())
-    context = build_worker(settings, runner=runner)
+    stills = CountingStills()
+    context = build_worker(settings, runner=runner, stills=stills)
     async with topic_probe(
         kafka_bootstrap, [settings.topic(THUMBNAILS_DONE), settings.topic(BATCH_FAILED)]
     ) as probe:
         await context.broker.start()
         try:
-            yield Service(context, runner, probe, mongo_db, tmp_path, kafka_bootstrap)
+            yield Service(context, runner, stills, probe, mongo_db, tmp_path, kafka_bootstrap)
         finally:
             await context.broker.stop()
             await context.mongo.close()
@@ -174,7 +194,8 @@ async def test_every_clip_gets_a_thumbnail_and_a_redelivery_runs_no_ffmpeg(servi
         image = (service.media_root / stored["thumbnail_path"]).read_bytes()
         assert jpeg_dimensions(image) == (320, 320)
     calls = service.runner.calls
-    assert calls == 1 + len(event.clips)  # one probe, one frame per clip
+    assert calls == 1  # one probe; the frames are decoded in-process
+    assert service.stills.requested == len(event.clips)
 
     await publish_event(service.bootstrap, service.topic(CLIPS_SCORED), event)  # same event id
     replayed = event.model_copy(update={"event_id": uuid.uuid4()})  # the inbox cannot catch this one
@@ -184,6 +205,7 @@ async def test_every_clip_gets_a_thumbnail_and_a_redelivery_runs_no_ffmpeg(servi
     )
 
     assert service.runner.calls == calls
+    assert service.stills.requested == len(event.clips), "a redelivery decodes nothing again"
     assert len(announced) == 2, "the exact duplicate was handled again"
     assert {e.event_id for e in announced} == {done.event_id}
     assert announced[1].clips == done.clips

@@ -13,6 +13,9 @@ import pytest
 from viralclip_contracts import (
     BATCH_CREATED,
     BATCH_FAILED,
+    CLIP_EXPORT_FAILED,
+    CLIP_EXPORT_REQUESTED,
+    CLIP_EXPORTED,
     CLIPS_SCORED,
     EVENT_BY_TOPIC,
     PIPELINE_TOPICS,
@@ -28,6 +31,7 @@ FLOW: dict[str, tuple[set[str], set[str]]] = {
     "windowing": ({BATCH_CREATED}, {WINDOWS_READY, BATCH_FAILED}),
     "scoring": ({WINDOWS_READY}, {CLIPS_SCORED, BATCH_FAILED}),
     "thumbnail": ({CLIPS_SCORED}, {THUMBNAILS_DONE, BATCH_FAILED}),
+    "render": ({CLIP_EXPORT_REQUESTED}, {CLIP_EXPORTED, CLIP_EXPORT_FAILED}),
 }
 _DEPLOYMENT_VARIABLES = ("VIRALCLIP_", "KAFKA_", "MONGODB_", "OPENAI_", "OTEL_")
 

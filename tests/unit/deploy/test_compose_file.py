@@ -14,7 +14,7 @@ import pytest
 import yaml
 from pydantic import AliasChoices, SecretStr
 
-from viralclip_contracts import PIPELINE_TOPICS, dead_letter_topic
+from viralclip_contracts import EXPORT_TOPICS, PIPELINE_TOPICS, dead_letter_topic
 from viralclip_runtime import ServiceSettings
 from viralclip_scoring.settings import ScoringSettings
 
@@ -29,8 +29,9 @@ SERVICES: dict[str, tuple[str, str]] = {
     "windowing": ("viralclip_windowing.settings:WindowingSettings", "services/windowing"),
     "scoring": ("viralclip_scoring.settings:ScoringSettings", "services/scoring"),
     "thumbnail": ("viralclip_thumbnail.settings:ThumbnailSettings", "services/thumbnail"),
+    "render": ("viralclip_render.settings:RenderServiceSettings", "services/render"),
 }
-SCALABLE = ("scoring", "thumbnail")
+SCALABLE = ("scoring", "thumbnail", "render")
 SECRET_VALUES = {"mongodb_uri": "mongodb://viralclip:s3cret-pw@mongodb:27017/?authSource=admin"}
 _VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}")
 
@@ -204,7 +205,7 @@ def test_topic_creation_covers_every_pipeline_topic_and_its_dead_letters(compose
     script = "\n".join(compose["services"]["kafka-init"]["command"])
     listed = re.search(r"for topic in ([^;]+);", script)
     assert listed is not None
-    assert tuple(listed.group(1).split()) == PIPELINE_TOPICS
+    assert tuple(listed.group(1).split()) == PIPELINE_TOPICS + EXPORT_TOPICS
     assert dead_letter_topic("$$topic") in script
     assert '--partitions "$$PARTITIONS"' in script
     partitions = with_defaults(compose["services"]["kafka-init"]["environment"]["PARTITIONS"])

@@ -7,7 +7,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[3]
 DOCKERFILE = (REPO / "deploy" / "docker" / "Dockerfile").read_text()
 DOCKERIGNORE = (REPO / ".dockerignore").read_text().splitlines()
-SERVICES = ("batch-api", "windowing", "scoring", "thumbnail")
+SERVICES = ("batch-api", "windowing", "scoring", "thumbnail", "render")
 
 
 def stages() -> list[str]:

@@ -8,6 +8,7 @@ from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
 from viralclip_batch_api.settings import BatchApiSettings
+from viralclip_render.settings import RenderServiceSettings
 from viralclip_scoring.settings import ScoringSettings
 from viralclip_thumbnail.settings import ThumbnailSettings
 from viralclip_windowing.settings import WindowingSettings
@@ -18,6 +19,7 @@ SERVICES: tuple[type[BaseSettings], ...] = (
     WindowingSettings,
     ScoringSettings,
     ThumbnailSettings,
+    RenderServiceSettings,
 )
 
 

@@ -4,6 +4,7 @@ The repository is an in-memory fake (a real subclass of the port); broker and da
 the integration tests.
 """
 
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
@@ -52,16 +53,28 @@ class InMemoryRepository(ScoringRepository):
     async def save_exchange(self, exchange: Exchange) -> Exchange:
         return self.exchanges.setdefault(exchange.exchange_id, exchange)
 
-    async def save_clips(self, batch_id: str, job_id: str, clips: Sequence[Clip]) -> None:
+    async def save_clips(self, batch_id: str, job_id: str, clips: Sequence[Clip]) -> bool:
+        if self.current_jobs.get(batch_id, job_id) != job_id:
+            return False
         self.clips.update({clip.clip_id: (job_id, clip) for clip in clips})
+        return True
 
 
 class Harness:
     def __init__(
-        self, provider: ClipProvider, strategy: ScoringStrategy = ScoringStrategy.PER_WINDOW
+        self,
+        provider: ClipProvider,
+        strategy: ScoringStrategy = ScoringStrategy.PER_WINDOW,
+        deadline_sec: float | None = None,
     ) -> None:
         self.repository = InMemoryRepository()
-        self.scorer = BatchScorer(provider, self.repository, strategy=strategy, concurrency=2)
+        self.scorer = BatchScorer(
+            provider,
+            self.repository,
+            strategy=strategy,
+            concurrency=2,
+            deadline=None if deadline_sec is None else (lambda calls: deadline_sec),
+        )
         self.published: list[Event] = []
 
     async def publish(self, event: Event) -> None:
@@ -219,6 +232,33 @@ async def test_a_hanging_llm_fails_the_batch_with_a_timeout_message(
         "Scoring failed for the only window: OpenAI request timed out after 0.3 s: "
         "retries exhausted after 2 attempts. Retry the batch later."
     )
+
+
+async def test_a_batch_outlasting_its_scoring_deadline_goes_on_without_its_slow_windows(
+    responses_double: ResponsesDouble,
+) -> None:
+    slow = WINDOWS[2].window_id
+    responses_double.script(Script(by_window={slow: Behaviour(latency_sec=20)}))
+    client = make_openai_client(api_key="k", base_url=responses_double.base_url, timeout_sec=30)
+    provider = OpenAIProvider(client, timeout_sec=30, retry=RetryPolicy(max_attempts=1), sleep=no_sleep)
+    harness = Harness(provider, deadline_sec=1.5)
+    event = windows_ready()
+
+    started = time.monotonic()
+    published = await harness.handle(event)
+    took = time.monotonic() - started
+    await provider.close()
+
+    assert took < 5, "the batch's scoring ended at its deadline, not when the slow call would"
+    assert isinstance(published, ClipsScored)
+    assert published.windows_failed == 1
+    assert published.window_errors == (
+        f"{slow}: not scored within the batch's scoring deadline of 2 s "
+        "(VIRALCLIP_SCORING_BATCH_DEADLINE_SEC)",
+    )
+    assert {clip.window_id for clip in published.clips} == {WINDOWS[0].window_id, WINDOWS[1].window_id}
+    stored = {e.call_key for e in harness.repository.exchanges.values()}
+    assert slow not in stored, "a call cut by the deadline is not stored, so a re-drive may try it again"
 
 
 async def test_out_of_range_scores_are_clamped_to_the_scale(

@@ -1,14 +1,10 @@
-"""Prompt building and the choice between one global call and one call per window."""
+"""Prompt building and the choice between chunked, global and per-window calls."""
 
 import pytest
 
 from viralclip_contracts import ClipBatchConfig, ScoringStrategy, TranscriptSegment, Window
 from viralclip_scoring.prompt import VideoBrief, build_prompt, language_name
-from viralclip_scoring.strategy import (
-    GLOBAL_MAX_TRANSCRIPT_CHARS,
-    plan_calls,
-    resolve_strategy,
-)
+from viralclip_scoring.strategy import plan_calls, resolve_strategy
 from viralclip_testkit.responses_answers import parse_windows, target_duration
 
 BRIEF = VideoBrief(title="The Value of the Moon", summary="A scientist on why we go back.\nTo stay.")
@@ -94,17 +90,13 @@ def long_windows(count: int, chars_each: int) -> tuple[Window, ...]:
     return tuple(window(f"w{i:04d}", 100.0 * i, ["x" * chars_each]) for i in range(count))
 
 
-def test_auto_scores_a_short_transcript_in_one_global_call() -> None:
-    assert resolve_strategy(ScoringStrategy.AUTO, None, WINDOWS) is ScoringStrategy.GLOBAL
-
-
 @pytest.mark.parametrize(
     "windows",
-    [long_windows(3, GLOBAL_MAX_TRANSCRIPT_CHARS // 2), long_windows(25, 10)],
-    ids=["long transcript", "many windows"],
+    [WINDOWS, long_windows(3, 12_000), long_windows(25, 10)],
+    ids=["short transcript", "long transcript", "many windows"],
 )
-def test_auto_scores_a_long_transcript_per_window(windows: tuple[Window, ...]) -> None:
-    assert resolve_strategy(ScoringStrategy.AUTO, None, windows) is ScoringStrategy.PER_WINDOW
+def test_auto_scores_in_chunks_whatever_the_size(windows: tuple[Window, ...]) -> None:
+    assert resolve_strategy(ScoringStrategy.AUTO, None, windows) is ScoringStrategy.CHUNKED
 
 
 def test_the_batch_override_beats_the_deployment_default() -> None:

@@ -18,7 +18,7 @@ from viralclip_contracts import (
     ThumbnailsDone,
     Video,
 )
-from viralclip_media import FfmpegResult, SubprocessFfmpegRunner
+from viralclip_media import FfmpegResult, PyAvStillMaker, StillMaker, SubprocessFfmpegRunner
 from viralclip_runtime import derived_event_id
 from viralclip_testkit.media import colour_at_second, colour_matches, ffmpeg_executable, read_rgb
 from viralclip_thumbnail.handlers import ThumbnailOptions, handle_clips_scored
@@ -38,8 +38,11 @@ class MemoryRepository(ThumbnailRepository):
     async def load_video(self, video_id: str) -> Video | None:
         return self.videos.get(video_id)
 
-    async def record_thumbnails(self, batch_id: str, outcomes: Sequence[ThumbnailOutcome]) -> None:
+    async def record_thumbnails(self, event: Event, outcomes: Sequence[ThumbnailOutcome]) -> bool:
+        if self.stale:
+            return False
         self.recorded.update({outcome.clip_id: outcome for outcome in outcomes})
+        return True
 
 
 class CountingRunner(SubprocessFfmpegRunner):
@@ -51,10 +54,13 @@ class CountingRunner(SubprocessFfmpegRunner):
 
 
 class Harness:
-    def __init__(self, media_root: Path, repository: MemoryRepository) -> None:
+    def __init__(
+        self, media_root: Path, repository: MemoryRepository, stills: StillMaker | None = None
+    ) -> None:
         self.media_root = media_root
         self.repository = repository
         self.runner = CountingRunner(ffmpeg_executable())
+        self.stills = stills
         self.published: list[Event] = []
 
     async def publish(self, event: Event) -> None:
@@ -69,6 +75,7 @@ class Harness:
             runner=self.runner,
             publish=self.publish,
             options=options,
+            stills=self.stills,
         )
         assert len(self.published) - before <= 1, "one event per handled message"
         return self.published[-1] if len(self.published) > before else None
@@ -126,6 +133,24 @@ async def test_every_clip_gets_its_middle_frame_and_one_done_event(
         middle = int((clip.start_time_sec + clip.end_time_sec) / 2)
         assert colour_matches(image.pixel(90, 160), colour_at_second(middle))
     assert harness.runner.calls == 1 + 3  # one probe, three frames
+
+
+async def test_decoding_in_process_runs_one_ffmpeg_for_the_probe_and_none_per_clip(
+    make_clip: ClipFactory, media_root: Path
+) -> None:
+    harness = Harness(media_root, MemoryRepository([video()]), stills=PyAvStillMaker())
+    event = clips_scored(make_clip, (1.0, 6.0), (10.0, 15.0), (14.0, 19.0))
+
+    done = await harness.handle(event)
+
+    assert isinstance(done, ThumbnailsDone)
+    assert done.thumbnails_failed == 0
+    for clip in done.clips:
+        assert clip.thumbnail_path is not None
+        image = read_rgb(harness.media_root / clip.thumbnail_path, 180, 320)
+        middle = int((clip.start_time_sec + clip.end_time_sec) / 2)
+        assert colour_matches(image.pixel(90, 160), colour_at_second(middle))
+    assert harness.runner.calls == 1  # the probe only
 
 
 async def test_handling_it_again_runs_no_ffmpeg_and_announces_the_same_event(

@@ -38,3 +38,20 @@ def test_concurrency_defaults_to_one_per_core(monkeypatch: pytest.MonkeyPatch) -
 def test_nonsense_values_are_refused_naming_the_field(field: str, value: float) -> None:
     with pytest.raises(ValidationError, match=field):
         ThumbnailSettings.model_validate({field: value})
+
+
+@pytest.mark.parametrize(
+    ("decoder", "ffmpeg_path", "in_process"),
+    [
+        ("auto", None, True),
+        ("auto", "/opt/ffmpeg", False),
+        ("in_process", "/opt/ffmpeg", True),
+        ("ffmpeg", None, False),
+    ],
+)
+def test_frames_are_decoded_in_process_unless_an_ffmpeg_of_ones_own_is_named(
+    decoder: str, ffmpeg_path: str | None, in_process: bool
+) -> None:
+    settings = ThumbnailSettings.model_validate({"thumbnail_decoder": decoder, "ffmpeg_path": ffmpeg_path})
+
+    assert settings.decodes_in_process is in_process

@@ -35,8 +35,9 @@ class FakeRepository(WindowRepository):
             raise InvalidVideoRecord(f"Video {video_id} is registered with invalid fields (duration_sec).")
         return self.video
 
-    async def store_windows(self, event: BatchCreated, plan: WindowPlan) -> None:
+    async def store_windows(self, event: BatchCreated, plan: WindowPlan) -> bool:
         self.stored.append((event.job_id, plan))
+        return True
 
 
 def _video() -> Video:

@@ -7,8 +7,8 @@ import sys
 import threading
 from pathlib import Path
 
-from .fleet import Fleet
 from .stack import EmbeddedStack
+from .system import LocalSystem, SystemOptions
 
 
 def _wait_for_interrupt() -> None:
@@ -28,30 +28,35 @@ def run_stack(workdir: Path | None) -> int:
 
 
 def run_up(workdir: Path | None, media_root: Path, api_port: int) -> int:
-    with EmbeddedStack(workdir) as stack:
-        env = {
-            **os.environ,
-            **stack.env,
-            "VIRALCLIP_MEDIA_ROOT": str(media_root.resolve()),
-            "VIRALCLIP_LOG_FORMAT": os.environ.get("VIRALCLIP_LOG_FORMAT", "text"),
-        }
-        fleet = Fleet(env, prefix_output=True)
-        fleet.ports["batch-api"] = api_port
-        try:
-            fleet.start_all()
-            fleet.wait_ready()
-            print(
-                f"viralclip is up: API {fleet.url('batch-api')}/viral-clip  (docs: "
-                f"{fleet.url('batch-api')}/docs); Ctrl-C stops everything",
-                flush=True,
-            )
-            for key, value in stack.env.items():
-                print(f"  {key}={value}", flush=True)
-            _wait_for_interrupt()
-        finally:
-            codes = fleet.stop()
-            print(f"stopped: {codes}", flush=True)
+    system = LocalSystem(
+        SystemOptions(
+            media_root=media_root,
+            stack_dir=workdir,
+            prefix_output=True,
+            log_format=os.environ.get("VIRALCLIP_LOG_FORMAT", "text"),
+            api_port=api_port,
+            supervise=True,
+            report=_loud,
+        )
+    )
+    system.start()
+    try:
+        print(
+            f"viralclip is up: API {system.api_url}  (docs: {system.url('batch-api')}/docs, fleet status: "
+            f"{system.url('batch-api')}/status); Ctrl-C stops everything",
+            flush=True,
+        )
+        for key, value in system.stack.env.items():
+            print(f"  {key}={value}", flush=True)
+        _wait_for_interrupt()
+    finally:
+        codes = system.stop()
+        print(f"stopped: {codes}", flush=True)
     return 0
+
+
+def _loud(line: str) -> None:
+    print(f"{'fleet':>10} | {line}", flush=True)
 
 
 def main() -> None:

@@ -59,6 +59,10 @@ class ViralclipClient:
     async def batch(self, batch_id: str) -> dict[str, Any]:
         return dict(await self._call("GET", f"/clip-batches/{batch_id}"))
 
+    async def retry_batch(self, batch_id: str) -> dict[str, Any]:
+        """POST /clip-batches/{id}/retry: a failed batch starts over as a new job."""
+        return dict(await self._call("POST", f"/clip-batches/{batch_id}/retry"))
+
     async def clips(self, batch_id: str, **params: Any) -> list[dict[str, Any]]:
         page = await self._call("GET", f"/clip-batches/{batch_id}/clips", params={"limit": 100, **params})
         return list(page["data"])

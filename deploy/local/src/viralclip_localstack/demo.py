@@ -22,9 +22,8 @@ import httpx
 from viralclip_contracts import Video
 
 from .client import TERMINAL, ViralclipClient
-from .fleet import Fleet
 from .sample import write_sample
-from .stack import EmbeddedStack
+from .system import LocalSystem, SystemOptions
 
 BAR_WIDTH = 30
 DEMO_CONFIG: dict[str, Any] = {
@@ -111,27 +110,30 @@ async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
         scorer += " (no OPENAI_API_KEY; set it to score with OpenAI)"
     _say(out, f"viralclip demo — scoring with {scorer}")
     media_root = (options.workdir / "media").resolve()
-    stack = EmbeddedStack(env=options.base_env)
-    service_env = {
-        **options.base_env,
-        "VIRALCLIP_MEDIA_ROOT": str(media_root),
-        "VIRALCLIP_LOG_FORMAT": "json",
-    }
-    fleet = Fleet(service_env, log_dir=options.workdir / "logs")
-    if options.api_port:
-        fleet.ports["batch-api"] = options.api_port
+    system = LocalSystem(
+        SystemOptions(
+            media_root=media_root,
+            log_dir=options.workdir / "logs",
+            log_format="json",
+            base_env=options.base_env,
+            api_port=options.api_port,
+            supervise=True,
+            report=lambda line: _say(out, line),
+        )
+    )
     _say(out, "rendering the sample video; starting the embedded broker, database and four services …")
     render = asyncio.ensure_future(write_sample(media_root, minutes=options.minutes))
-    starting = asyncio.ensure_future(asyncio.to_thread(_start, stack, fleet))
+    starting = asyncio.ensure_future(system.start_async())
     try:
         await asyncio.shield(starting)
         files = await render
         _say(out, f"services ready; logs in {options.workdir / 'logs'}")
-        api_url = f"{fleet.url('batch-api')}/viral-clip"
+        api_url = system.api_url
         async with asyncio.timeout(options.timeout_sec):
             await _clip_sample(api_url, files.video, options.workdir / "media", out)
         if options.keep_running:
-            _say(out, f"\nthe stack keeps running: API {api_url}  (docs: {fleet.url('batch-api')}/docs)")
+            _say(out, f"\nthe stack keeps running: API {api_url}  (docs: {system.url('batch-api')}/docs)")
+            _say(out, f"review the clips in your browser: {system.url('batch-api')}/app/")
             _say(out, "press Ctrl-C to stop it")
             await _until_interrupted()
         return 0
@@ -144,7 +146,7 @@ async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
         # A thread cannot be cancelled: let a start-up in progress finish, then stop what it started.
         await asyncio.gather(render, starting, return_exceptions=True)
         _say(out, "stopping the services, the broker and the database …")
-        await asyncio.to_thread(_stop, stack, fleet)
+        await asyncio.to_thread(system.stop)
         _say(out, "stopped")
 
 
@@ -191,20 +193,6 @@ async def _follow(client: ViralclipClient, batch_id: str, out: TextIO) -> dict[s
     if live:
         out.write("\n")
     return await client.wait_until_done(batch_id)
-
-
-def _start(stack: EmbeddedStack, fleet: Fleet) -> None:
-    stack.start()
-    fleet.base_env.update(stack.env)  # the stack's addresses are known once it runs
-    fleet.start_all()
-    fleet.wait_ready(timeout=120)
-
-
-def _stop(stack: EmbeddedStack, fleet: Fleet) -> None:
-    try:
-        fleet.stop()
-    finally:
-        stack.stop()
 
 
 async def _until_interrupted() -> None:

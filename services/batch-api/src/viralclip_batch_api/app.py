@@ -19,7 +19,8 @@ from .bootstrap import Ports, build_service, start_service, stop_service
 from .deps import require_token
 from .errors import ConflictError, FieldError, NotFoundError
 from .models import BatchProgressPublic, VideoCreate, VideoUpload
-from .routes import clip_batches, clips, health, observability, videos
+from .review_page import install_review_page
+from .routes import clip_batches, clips, health, media, observability, videos
 from .settings import API_PREFIX, BatchApiSettings
 
 _DOC_ONLY_MODELS: tuple[type[BaseModel], ...] = (VideoCreate, VideoUpload, BatchProgressPublic)
@@ -63,9 +64,11 @@ def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = N
     guarded = [Depends(require_token)]
     for router in (videos.router, clip_batches.router, clips.router):
         app.include_router(router, prefix=API_PREFIX, dependencies=guarded)
+    app.include_router(media.router, prefix=API_PREFIX)  # guarded by a token or a signed link
     app.include_router(health.router)
     app.include_router(observability.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
+    install_review_page(app)
     _install_error_handlers(app)
     _install_openapi(app)
     return app

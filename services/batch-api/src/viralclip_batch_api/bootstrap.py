@@ -26,6 +26,7 @@ from .outbox import EventPublisher, KafkaEventPublisher, OutboxRelay
 from .projector import Projector
 from .repository import Repository
 from .settings import BatchApiSettings
+from .stall_watch import BatchDeadlines, StallWatch
 from .webhook_delivery import WebhookSender
 from .webhook_destinations import Allowlist
 from .webhook_guard import DestinationGuard, Resolver, system_resolver
@@ -55,12 +56,13 @@ class Service:
     changes: BatchChanges
     relay: OutboxRelay
     webhooks: WebhookSender
+    stall_watch: StallWatch
     http: httpx.AsyncClient
     metrics: BatchMetrics
     tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
     def background_alive(self) -> bool:
-        """True while the outbox relay and the webhook sender run."""
+        """True while the outbox relay, the webhook sender and the stall watch run."""
         return all(not task.done() for task in self.tasks)
 
 
@@ -106,7 +108,16 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         ports.publisher or KafkaEventPublisher(context.broker, settings),
         poll_interval_sec=settings.poll_interval_sec,
     )
-    _subscribe(context, settings, Projector(repo, changes, webhooks.enqueue))
+    projector = Projector(repo, changes, webhooks.enqueue)
+    _subscribe(context, settings, projector)
+    metrics = BatchMetrics(context.registry)
+    # One entry per lifecycle under deadline; clip exports join this list.
+    watched = [
+        BatchDeadlines(
+            repo, projector, settings.deadline_rules(), wake_relay=relay.wake, on_action=metrics.stall_action
+        )
+    ]
+    stall_watch = StallWatch(watched, interval_sec=settings.stall_watch_interval_sec)
     service = Service(
         settings=settings,
         context=context,
@@ -115,8 +126,9 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         changes=changes,
         relay=relay,
         webhooks=webhooks,
+        stall_watch=stall_watch,
         http=http,
-        metrics=BatchMetrics(context.registry),
+        metrics=metrics,
     )
     return service
 
@@ -138,6 +150,7 @@ async def start_service(service: Service) -> None:
     service.tasks = [
         asyncio.create_task(service.relay.run(), name="outbox-relay"),
         asyncio.create_task(service.webhooks.run(), name="webhook-sender"),
+        asyncio.create_task(service.stall_watch.run(), name="stall-watch"),
     ]
     logger.info(
         "connected and subscribed",

@@ -151,7 +151,7 @@ class BatchCommands:
             now = utc_now()
             config = ClipBatchConfig.model_validate(doc["config"])
             event = _created_event(batch_id, doc["video_id"], fresh.current_job_id, config)
-            changes = {**state_fields(fresh), "updated_at": now}
+            changes = {**state_fields(fresh), "updated_at": now, "stage_started_at": now}
             pushed = {"outbox": outbox_entry(BATCH_CREATED, event, now)}
             if await self._repo.update_batch(batch_id, version=doc["version"], changes=changes, push=pushed):
                 self._wake_relay()

@@ -10,7 +10,7 @@ from typing import Any
 from viralclip_contracts import Clip, ClipBatchConfig, Event, Video
 from viralclip_runtime import current_trace_headers
 
-from .models import ClipBatchPublic, ClipPublic, VideoPublic
+from .models import ClipBatchPublic, ClipPublic, VideoPublic, VideoSummaryPublic
 from .projection import BatchState
 from .settings import API_PREFIX
 
@@ -34,6 +34,10 @@ def video_document(video: Video, created_at: datetime) -> Document:
 
 def video_public(doc: Document) -> VideoPublic:
     return VideoPublic.model_validate({**doc, "video_id": doc["_id"]})
+
+
+def video_summary(doc: Document) -> VideoSummaryPublic:
+    return VideoSummaryPublic.model_validate({**doc, "video_id": doc["_id"]})
 
 
 def outbox_entry(topic: str, event: Event, created_at: datetime) -> Document:
@@ -79,12 +83,33 @@ def batch_document(
         "webhook_url": webhook_url,
         "created_at": created_at,
         "updated_at": created_at,
+        "stage_started_at": created_at,
         "version": 0,
         "outbox": outbox,
     }
     if idempotency is not None:
         doc["idempotency"] = idempotency
     return doc
+
+
+def stalled_since(doc: Document) -> datetime | None:
+    """When the batch passed its current stage's deadline, while it waits in that stage after a re-drive
+    (set by the stall watch); None for a batch on time or ended."""
+    stall = doc.get("stall")
+    state = state_from_document(doc)
+    if not stall or state.is_terminal:
+        return None
+    if stall.get("job_id") != state.current_job_id or stall.get("stage") != state.stage:
+        return None
+    since = stall.get("stalled_since")
+    return since if isinstance(since, datetime) else None
+
+
+def stage_started_at(doc: Document) -> datetime:
+    """When the batch entered its current stage (older documents: their last update)."""
+    started = doc.get("stage_started_at") or doc["updated_at"]
+    assert isinstance(started, datetime)
+    return started
 
 
 def batch_public(doc: Document) -> ClipBatchPublic:
@@ -103,6 +128,7 @@ def batch_public(doc: Document) -> ClipBatchPublic:
         clips_total=state.clips_total,
         thumbnails_failed=state.thumbnails_failed,
         error_message=state.error_message,
+        stalled_since=stalled_since(doc),
         webhook_url=doc.get("webhook_url"),
         created_at=doc["created_at"],
         updated_at=doc["updated_at"],

@@ -117,6 +117,37 @@ class VideoPublic(Video):
     )
 
 
+class VideoSummaryPublic(BaseModel):
+    """A registered video in a list: what it is, without its transcript and scenes."""
+
+    video_id: str = Field(examples=["v-hwhap-114"])
+    title: str = Field(examples=["The Value of the Moon"])
+    media_path: str = Field(description="Relative to the media root.", examples=["videos/hwhap-114.mp4"])
+    duration_sec: float = Field(gt=0)
+    language: str = Field(examples=["en"])
+    summary: str = ""
+    created_at: datetime
+
+
+class VideosPublic(BaseModel):
+    """A page of videos, newest first; `count` is the total over all pages."""
+
+    data: list[VideoSummaryPublic]
+    count: int
+
+
+class MediaLinkPublic(BaseModel):
+    """Where a browser can load the video's media itself (an `<video src>` cannot send a bearer token)."""
+
+    url: str = Field(
+        description="Path of the media, signed when the API needs a token; it names this one file only.",
+        examples=["/viral-clip/videos/v-hwhap-114/media?expires=1796000000&signature=9f2c…"],
+    )
+    expires_at: datetime | None = Field(
+        default=None, description="When a signed link stops working (none when the API is open)."
+    )
+
+
 # --- clip batches -------------------------------------------------------------------------------
 
 
@@ -177,6 +208,11 @@ class ClipBatchPublic(BaseModel):
     clips_total: int | None = None
     thumbnails_failed: int | None = None
     error_message: str | None = None
+    stalled_since: datetime | None = Field(
+        default=None,
+        description="When the batch passed its stage's deadline; set while it waits after being re-driven "
+        "once, before it is failed.",
+    )
     webhook_url: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -199,6 +235,7 @@ class BatchProgressPublic(BaseModel):
     progress: float = Field(ge=0, le=1)
     clips_total: int | None = None
     error_message: str | None = None
+    stalled_since: datetime | None = None
 
 
 # --- clips --------------------------------------------------------------------------------------
@@ -251,7 +288,32 @@ class ReadinessPublic(BaseModel):
     status: Literal["ready", "unavailable"]
     database: bool
     broker: bool
-    background_tasks: bool = Field(description="The outbox relay and the webhook sender are running.")
+    background_tasks: bool = Field(
+        description="The outbox relay, the webhook sender and the stall watch are running."
+    )
+
+
+class WorkerStatusPublic(BaseModel):
+    """One pipeline worker service: its consumer processes that sent a heartbeat recently."""
+
+    service: str = Field(examples=["scoring"])
+    stage: str = Field(
+        description="The batch stage it moves on, or `rendering` for clip exports.", examples=["scoring"]
+    )
+    live_consumers: int = Field(ge=0, description="Processes of the service that beat recently.")
+    last_seen_at: datetime | None = Field(description="The latest heartbeat of any of its processes.")
+    live: bool = Field(description="At least one consumer is there to move batches on from this stage.")
+
+
+class FleetStatusPublic(BaseModel):
+    """Which stages have a live consumer (from the workers' heartbeats)."""
+
+    status: Literal["ok", "degraded", "unknown"] = Field(
+        description="ok: every stage has a consumer; degraded: some stage has none; unknown: the database "
+        "did not answer."
+    )
+    workers: list[WorkerStatusPublic]
+    background_tasks: bool
 
 
 class VideoUpload(BaseModel):

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from pymongo.errors import DuplicateKeyError
 
-from viralclip_contracts import PipelineEvent
+from viralclip_contracts import BatchFailed, PipelineEvent
 
 from .changes import BatchChanges
 from .documents import Document, state_fields, state_from_document, utc_now
@@ -20,6 +20,11 @@ from .repository import JOBS, Repository
 logger = logging.getLogger(__name__)
 _MAX_RACES = 20
 OnTerminal = Callable[[Document, BatchState], Awaitable[None]]
+
+
+def last_event(event: PipelineEvent) -> Document:
+    """The event that moved the batch into its stage, as stored for a re-drive by the stall watch."""
+    return {"topic": event.event_type, "event": event.model_dump(mode="json")}
 
 
 class ProjectionContention(TimeoutError):
@@ -46,9 +51,15 @@ class Projector:
             if doc is None:
                 logger.info("event for an unknown batch ignored")
                 return
-            result = apply_event(state_from_document(doc), event)
+            before = state_from_document(doc)
+            result = apply_event(before, event)
             if result.changed:
-                changes = {**state_fields(result.state), "updated_at": utc_now()}
+                now = utc_now()
+                changes = {**state_fields(result.state), "updated_at": now}
+                if result.state.stage != before.stage:
+                    changes["stage_started_at"] = now
+                if not isinstance(event, BatchFailed):
+                    changes["last_event"] = last_event(event)
                 if not await self._repo.update_batch(event.batch_id, version=doc["version"], changes=changes):
                     continue
                 self._changes.notify()

@@ -30,7 +30,9 @@ class Repository:
     async def create_indexes(self) -> None:
         """Indexes of the list queries (idempotent)."""
         await self.batches.create_index([("video_id", ASCENDING), ("created_at", DESCENDING)])
+        await self.videos.create_index([("created_at", DESCENDING)])
         await self.clips.create_index([("clip_batch_id", ASCENDING), ("viral_score", DESCENDING)])
+        await self.batches.create_index([("status", ASCENDING)])  # the stall watch reads the drafts
 
     async def insert_video(self, doc: Document) -> bool:
         """Store a new video; False when its id is taken."""
@@ -42,6 +44,16 @@ class Repository:
 
     async def video(self, video_id: str) -> Document | None:
         return await self.videos.find_one({"_id": video_id})
+
+    async def videos_page(self, *, skip: int, limit: int) -> tuple[list[Document], int]:
+        """A page of the videos, newest first, without transcripts and scenes, and how many there are."""
+        cursor = (
+            self.videos.find({}, {"transcript": 0, "scenes": 0})
+            .sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+            .skip(skip)
+            .limit(limit)
+        )
+        return await cursor.to_list(None), await self.videos.count_documents({})
 
     async def insert_batch(self, doc: Document) -> bool:
         """Store a new batch with its outbox in one write; False when its id is taken."""
@@ -73,6 +85,12 @@ class Repository:
         cursor = await self.batches.aggregate([{"$group": {"_id": "$status", "count": {"$sum": 1}}}])
         return {str(row["_id"]): int(row["count"]) async for row in cursor}
 
+    async def count_quarantined_outbox_entries(self) -> int:
+        """Outbox entries the relay set aside because they no longer validate."""
+        query = {"outbox": {"$elemMatch": {"quarantined_at": {"$type": "date"}}}}
+        docs = await self.batches.find(query, {"outbox.quarantined_at": 1}).to_list(None)
+        return sum(1 for doc in docs for entry in doc["outbox"] if entry.get("quarantined_at") is not None)
+
     async def update_batch(
         self, batch_id: str, *, version: int, changes: Document, push: Document | None = None
     ) -> bool:
@@ -82,6 +100,17 @@ class Repository:
             update["$push"] = push
         result = await self.batches.update_one({"_id": batch_id, "version": version}, update)
         return result.modified_count == 1
+
+    async def draft_batches(self) -> list[Document]:
+        """Every batch still in progress (status draft), without its outbox."""
+        return await self.batches.find({"status": "draft"}, {"outbox": 0}).to_list(None)
+
+    async def claim_stall(self, doc: Document, *, stall: Document, push: Document | None) -> bool:
+        """Record the stall watch's step on the batch (and queue its event) if the batch is still as it
+        was read: the conditional write that lets exactly one replica act. `updated_at` is left alone."""
+        return await self.update_batch(
+            doc["_id"], version=doc["version"], changes={"stall": stall}, push=push
+        )
 
     async def clip(self, clip_id: str) -> Clip | None:
         doc = await self.clips.find_one({"_id": clip_id})

@@ -11,6 +11,8 @@ from pydantic_settings import NoDecode
 
 from viralclip_runtime import RetryPolicy, ServiceSettings
 
+from .deadlines import DeadlineRules
+
 API_PREFIX = "/viral-clip"
 _MIN_SECRET_CHARS = 16
 
@@ -56,6 +58,42 @@ class BatchApiSettings(ServiceSettings):
     sse_ping_sec: int = Field(default=15, ge=1, description="Keep-alive comment interval of the stream.")
     upload_max_bytes: int = Field(default=8 * 1024**3, ge=1, description="Largest accepted media upload.")
     probe_timeout_sec: float = Field(default=30.0, gt=0, description="Duration probe of a media file.")
+
+    deadline_slack_sec: float = Field(
+        default=120.0, gt=0, description="Added to every stage's deadline (start-up, rebalances, queues)."
+    )
+    deadline_windowing_sec: float = Field(
+        default=60.0, gt=0, description="Work allowance of windowing (and of a queued batch's pick-up)."
+    )
+    deadline_llm_timeout_sec: float = Field(
+        default=60.0, gt=0, description="One LLM call, as scoring's VIRALCLIP_OPENAI_TIMEOUT_SEC."
+    )
+    deadline_llm_concurrency: int = Field(
+        default=4, ge=1, description="LLM calls at once, as scoring's VIRALCLIP_SCORING_CONCURRENCY."
+    )
+    deadline_ffmpeg_timeout_sec: float = Field(
+        default=30.0, gt=0, description="One ffmpeg run, as thumbnail's VIRALCLIP_FFMPEG_TIMEOUT_SEC."
+    )
+    deadline_ffmpeg_concurrency: int = Field(
+        default=2, ge=1, description="ffmpeg runs at once, as thumbnail's VIRALCLIP_THUMBNAIL_CONCURRENCY."
+    )
+    worker_heartbeat_stale_sec: float = Field(
+        default=20.0, gt=0, description="A worker whose last heartbeat is older counts as gone (/status)."
+    )
+    stall_watch_interval_sec: float = Field(
+        default=5.0, gt=0, description="How often the stall watch looks for batches past their deadline."
+    )
+
+    def deadline_rules(self) -> DeadlineRules:
+        """The figures stage deadlines are derived from."""
+        return DeadlineRules(
+            slack_sec=self.deadline_slack_sec,
+            windowing_sec=self.deadline_windowing_sec,
+            llm_timeout_sec=self.deadline_llm_timeout_sec,
+            llm_concurrency=self.deadline_llm_concurrency,
+            ffmpeg_timeout_sec=self.deadline_ffmpeg_timeout_sec,
+            ffmpeg_concurrency=self.deadline_ffmpeg_concurrency,
+        )
 
     @property
     def webhook_retry(self) -> RetryPolicy:

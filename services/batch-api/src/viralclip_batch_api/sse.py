@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from sse_starlette import ServerSentEvent
 
 from .changes import BatchChanges
-from .documents import Document, state_from_document
+from .documents import Document, stalled_since, state_from_document
 from .errors import NotFoundError
 from .models import BatchProgressPublic
 from .repository import Repository
@@ -29,6 +29,7 @@ def progress_of(doc: Document) -> BatchProgressPublic:
         progress=state.progress,
         clips_total=state.clips_total,
         error_message=state.error_message,
+        stalled_since=stalled_since(doc),
     )
 
 

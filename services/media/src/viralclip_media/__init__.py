@@ -1,4 +1,5 @@
-"""viralclip-media: the one place that runs ffmpeg — locator, runner with deadlines, probing, path guard."""
+"""viralclip-media: the one place that runs ffmpeg — locator, runner with deadlines, probing, path guard,
+and in-process still frames (PyAV)."""
 
 from .locate import ffmpeg_runner, ffprobe_runner, locate_ffmpeg, locate_ffprobe
 from .paths import MediaPath, MediaPathError, resolve_media_path
@@ -16,8 +17,18 @@ from .runner import (
     last_message,
     parse_progress,
 )
+from .stills import (
+    JPEG_QSCALE,
+    PyAvStillMaker,
+    StillFailed,
+    StillMaker,
+    StillRequest,
+    StillResult,
+    StillsUnavailable,
+)
 
 __all__ = [
+    "JPEG_QSCALE",
     "FfmpegError",
     "FfmpegFailed",
     "FfmpegNotStarted",
@@ -30,6 +41,12 @@ __all__ = [
     "MediaPathError",
     "ProbeError",
     "ProgressCallback",
+    "PyAvStillMaker",
+    "StillFailed",
+    "StillMaker",
+    "StillRequest",
+    "StillResult",
+    "StillsUnavailable",
     "SubprocessFfmpegRunner",
     "ffmpeg_runner",
     "ffprobe_runner",

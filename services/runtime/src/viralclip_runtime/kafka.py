@@ -75,7 +75,7 @@ def consumer_options(settings: ServiceSettings, *, group: str) -> dict[str, Any]
         "fetch_max_wait_ms": settings.consumer_fetch_max_wait_ms,
         "session_timeout_ms": settings.consumer_session_timeout_ms,
         "heartbeat_interval_ms": max(500, settings.consumer_session_timeout_ms // 4),
-        "max_poll_interval_ms": 10 * 60 * 1000,
+        "max_poll_interval_ms": settings.consumer_max_poll_interval_ms,
     }
 
 

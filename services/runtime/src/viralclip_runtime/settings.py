@@ -57,6 +57,15 @@ class ServiceSettings(BaseSettings):
         "its own partitions (so at most the partition count across all replicas).",
     )
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1_000)
+    consumer_max_poll_interval_ms: int = Field(
+        default=600_000,
+        ge=1_000,
+        description="A consumer that makes no poll for this long leaves its group; handlers that run longer "
+        "are kept polling (see viralclip_runtime.keepalive).",
+    )
+    heartbeat_interval_sec: float = Field(
+        default=5.0, gt=0, description="How often a worker refreshes its `worker_heartbeats` document."
+    )
     retry_max_attempts: int = Field(
         default=8, ge=1, description="Attempts of a transient failure before the message is nacked."
     )

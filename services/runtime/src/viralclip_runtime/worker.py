@@ -30,7 +30,9 @@ from viralclip_contracts import PIPELINE_TOPICS, BatchFailed, Event, Stage
 from . import delivery
 from .deadletter import DeadLetters
 from .delivery import Inbox, Work
+from .heartbeat import Heartbeat
 from .kafka import consumer_group, ensure_topics, make_broker, publish_event
+from .keepalive import poll_kept_alive
 from .logs import configure_logging
 from .mongo import Document, connect_mongo, database, redact_uri
 from .observability import metrics_registry, tracer_provider
@@ -71,15 +73,19 @@ class WorkerContext:
         `stage` that meets an unexpected error reports it as its `batch.failed`, so the batch never
         stays in progress."""
 
-        await delivery.deliver(
-            message,
-            event,
-            inbox=self.inbox,
-            work=work,
-            retry=self.retry,
-            dead_letters=self.dead_letters,
-            on_unexpected=None if stage is None else functools.partial(self._report, event, stage),
-        )
+        # A long handler (a slow LLM) keeps polling, so its consumer stays in the group past
+        # max_poll_interval_ms.
+        every_sec = self.settings.consumer_max_poll_interval_ms / 1000 / 4
+        async with poll_kept_alive(message, every_sec=every_sec):
+            await delivery.deliver(
+                message,
+                event,
+                inbox=self.inbox,
+                work=work,
+                retry=self.retry,
+                dead_letters=self.dead_letters,
+                on_unexpected=None if stage is None else functools.partial(self._report, event, stage),
+            )
 
     async def _report(self, event: Event, stage: Stage, error: Exception) -> None:
         await self.publish(
@@ -165,9 +171,17 @@ def worker_app(context: WorkerContext) -> AsgiFastStream:
             },
         )
 
+    heartbeat = Heartbeat(
+        context.db,
+        service=context.service,
+        group=context.group,
+        every_sec=context.settings.heartbeat_interval_sec,
+    )
+
     async def announce() -> None:
         topics = sorted({t for s in context.broker.subscribers for t in getattr(s, "topics", ())})
         logger.info("connected and subscribed", extra={"topics": topics, "group": context.group})
+        heartbeat.start()
 
     async def close_clients() -> None:
         await context.mongo.close()
@@ -183,6 +197,7 @@ def worker_app(context: WorkerContext) -> AsgiFastStream:
         asgi_routes=[("/healthz", healthz), ("/readyz", readyz), ("/metrics", metrics)],
         on_startup=[create_topics],
         after_startup=[announce],
+        on_shutdown=[heartbeat.stop],
         after_shutdown=[close_clients],
         logger=logging.getLogger(f"viralclip.{context.service}"),
     )

@@ -87,7 +87,9 @@ def build_worker(
         repository,
         strategy=_strategy(chosen, settings),
         concurrency=settings.scoring_concurrency,
+        chunk_sec=settings.scoring_chunk_sec,
         on_exchange=ScoringMetrics(context.registry).observe,
+        deadline=settings.batch_deadline_sec,
     )
     context.broker.publisher(
         settings.topic(CLIPS_SCORED),

@@ -1,6 +1,8 @@
 """Scoring one batch: plan the calls, reuse stored exchanges, call the provider, repair and rank.
 
-Calls run concurrently under a process-wide bound; once one fails systemically (rate limit, 5xx,
+Calls run concurrently under a process-wide bound, and all of a batch's calls end by its scoring deadline
+(calls still running then count as failed windows, so one slow LLM never holds a consumer past its poll
+interval nor the batch past its deadline in batch-api); once one fails systemically (rate limit, 5xx,
 timeout, connection, rejected request) the batch's calls not yet started are recorded as not attempted.
 Every exchange is stored under `<batch_id>:<job_id>:<call key>` before the batch moves on, so a
 re-delivered `windows.ready` of the same job reuses each stored answer (or failure) and makes no second
@@ -15,8 +17,9 @@ from typing import Protocol
 
 from viralclip_contracts import Clip, ScoringStrategy, WindowsReady
 
+from .chunks import DEFAULT_CHUNK_SEC
 from .llm_schema import LlmClipList
-from .prompt import LlmPrompt, VideoBrief, build_prompt
+from .prompt import LlmPrompt, VideoBrief, build_chunk_prompt, build_prompt
 from .providers import ClipProvider, ProviderAnswer, ProviderFailure, ScoringCall, TokenUsage
 from .strategy import CallPlan, plan_calls, resolve_strategy
 from .validate import Candidate, ClipLimits, Rejection, rank_clips, repair_answer
@@ -25,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 SYSTEMIC_FAILURES = frozenset({"rate_limit", "server_error", "timeout", "connection", "rejected"})
 SKIPPED = "skipped"
+DEADLINE = "deadline"
 
 
 @dataclass(frozen=True)
@@ -84,12 +88,16 @@ class BatchScorer:
         *,
         strategy: ScoringStrategy = ScoringStrategy.AUTO,
         concurrency: int = 4,
+        chunk_sec: float = DEFAULT_CHUNK_SEC,
         on_exchange: Callable[[Exchange], None] | None = None,
+        deadline: Callable[[int], float] | None = None,
     ) -> None:
         self.provider = provider
         self._store = store
+        self._deadline = deadline
         self._on_exchange = on_exchange
         self._strategy = strategy
+        self._chunk_sec = chunk_sec
         self._slots = asyncio.Semaphore(concurrency)
 
     async def score(
@@ -103,14 +111,16 @@ class BatchScorer:
                 "Check that the processing timeframe lies inside the video.",
             )
         strategy = resolve_strategy(self._strategy, event.config.scoring_strategy, event.windows)
-        plans = plan_calls(strategy, event.windows)
+        plans = plan_calls(strategy, event.windows, chunk_sec=self._chunk_sec)
         exchanges = await self._exchanges(event, video, plans)
         return _outcome(event, plans, exchanges, _limits(event, duration_sec))
 
     async def _exchanges(
         self, event: WindowsReady, video: VideoBrief, plans: Sequence[CallPlan]
     ) -> list[Exchange]:
-        breaker = _Breaker()
+        budget = self._deadline(len(plans)) if self._deadline is not None else None
+        ends_at = None if budget is None else asyncio.get_running_loop().time() + budget
+        breaker = _Breaker(ends_at=ends_at, budget_sec=budget)
         try:
             async with asyncio.TaskGroup() as group:
                 tasks = [group.create_task(self._exchange(event, video, plan, breaker)) for plan in plans]
@@ -126,14 +136,27 @@ class BatchScorer:
         if stored is not None:
             logger.info("reusing the stored answer", extra={"call": plan.key})
             return stored
-        prompt = build_prompt(video, plan.windows, event.config, event.language, global_call=plan.is_global)
+        prompt = _prompt(event, video, plan)
         call = ScoringCall(plan.key, plan.windows, event.config, event.language, prompt)
-        async with self._slots:
-            result = await _propose(self.provider, call, breaker)
+        try:
+            async with asyncio.timeout_at(breaker.ends_at), self._slots:
+                result = await _propose(self.provider, call, breaker)
+        except TimeoutError:
+            # Not stored: a re-delivery of the batch may try this call again.
+            return _record(exchange_id, event, plan, self.provider, prompt, _past_deadline(breaker))
         exchange = _record(exchange_id, event, plan, self.provider, prompt, result)
         if self._on_exchange is not None:
             self._on_exchange(exchange)
         return await self._store.save_exchange(exchange)
+
+
+def _prompt(event: WindowsReady, video: VideoBrief, plan: CallPlan) -> LlmPrompt:
+    if plan.chunk is None:
+        return build_prompt(video, plan.windows, event.config, event.language, global_call=plan.is_global)
+    speakers = dict.fromkeys(
+        segment.speaker for window in event.windows for segment in window.transcript if segment.speaker
+    )
+    return build_chunk_prompt(video, plan.chunk, tuple(speakers), event.config, event.language)
 
 
 @dataclass
@@ -143,6 +166,18 @@ class _Breaker:
     failing API."""
 
     cause: str | None = None
+    ends_at: float | None = None
+    """Event-loop time by which the batch's calls must end (its scoring deadline), None for no bound."""
+    budget_sec: float | None = None
+
+
+def _past_deadline(breaker: _Breaker) -> ProviderFailure:
+    return ProviderFailure(
+        f"not scored within the batch's scoring deadline of {breaker.budget_sec or 0:.0f} s "
+        "(VIRALCLIP_SCORING_BATCH_DEADLINE_SEC)",
+        kind=DEADLINE,
+        attempts=0,
+    )
 
 
 async def _propose(
@@ -204,7 +239,7 @@ def _outcome(
     for plan, exchange in zip(plans, exchanges, strict=True):
         if exchange.answer is None:
             windows_failed += len(plan.windows)
-            label = plan.key if not plan.is_global else f"all {len(plan.windows)} windows"
+            label = _label(plan)
             errors.append(f"{label}: {exchange.error}")
             continue
         repaired = repair_answer(exchange.answer, plan.windows, limits)
@@ -220,6 +255,15 @@ def _outcome(
     return BatchOutcome(clips, len(event.windows), windows_failed, tuple(errors), failure)
 
 
+def _label(plan: CallPlan) -> str:
+    if plan.is_global:
+        return f"all {len(plan.windows)} windows"
+    if plan.chunk is not None:
+        chunk = plan.chunk
+        return f"{plan.key} ({chunk.start_sec:.0f}-{chunk.end_sec:.0f} s, {len(plan.windows)} windows)"
+    return plan.key
+
+
 def _failure_message(
     event: WindowsReady,
     exchanges: Sequence[Exchange],
@@ -230,7 +274,7 @@ def _failure_message(
     if clips:
         return None
     total = len(event.windows)
-    if windows_failed == total:
+    if all(exchange.answer is None for exchange in exchanges):
         distinct = list(dict.fromkeys(e.error for e in exchanges if e.error and e.error_kind != SKIPPED))
         others = f" (and {len(distinct) - 1} other errors)" if len(distinct) > 1 else ""
         windows = "the only window" if total == 1 else f"all {total} windows"

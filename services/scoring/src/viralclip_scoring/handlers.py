@@ -37,7 +37,9 @@ async def handle_windows_ready(
         logger.warning("scoring failed", extra={"error": outcome.failure})
         await publish(batch_failed(event, outcome.failure))
         return
-    await repository.save_clips(event.batch_id, event.job_id, outcome.clips)
+    if not await repository.save_clips(event.batch_id, event.job_id, outcome.clips):
+        logger.info("stale job ignored (superseded while it was scored)")
+        return
     logger.info(
         "clips scored",
         extra={"clips": len(outcome.clips), "windows_failed": outcome.windows_failed},

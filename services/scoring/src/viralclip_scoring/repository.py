@@ -53,8 +53,10 @@ class ScoringRepository(ABC):
         """Store an exchange unless one is stored already; return the stored one (the first wins)."""
 
     @abstractmethod
-    async def save_clips(self, batch_id: str, job_id: str, clips: Sequence[Clip]) -> None:
-        """Upsert the job's clips and remove untouched candidates of earlier jobs (idempotent)."""
+    async def save_clips(self, batch_id: str, job_id: str, clips: Sequence[Clip]) -> bool:
+        """Upsert the job's clips and remove untouched candidates of earlier jobs (idempotent). False,
+        and nothing written, when the batch has moved on to another job (a straggler of a retried job
+        must not overwrite the new job's clips)."""
 
 
 class MongoScoringRepository(ScoringRepository):
@@ -92,7 +94,9 @@ class MongoScoringRepository(ScoringRepository):
         stored = await self.find_exchange(exchange.exchange_id)
         return stored or exchange
 
-    async def save_clips(self, batch_id: str, job_id: str, clips: Sequence[Clip]) -> None:
+    async def save_clips(self, batch_id: str, job_id: str, clips: Sequence[Clip]) -> bool:
+        if await _superseded(self._db, batch_id, job_id):
+            return False
         now = datetime.now(UTC)
         if clips:
             writes = [
@@ -124,6 +128,12 @@ class MongoScoringRepository(ScoringRepository):
         )
         if removed.deleted_count:
             logger.info("removed candidates of an earlier job", extra={"removed": removed.deleted_count})
+        return True
+
+
+async def _superseded(db: AsyncDatabase[Document], batch_id: str, job_id: str) -> bool:
+    batch = await db["clip_batches"].find_one({"_id": batch_id}, {"current_job_id": 1})
+    return batch is not None and batch.get("current_job_id", job_id) != job_id
 
 
 def clip_fields(clip: Clip) -> Document:

@@ -1,6 +1,7 @@
 """Settings of the scoring service (environment variables `VIRALCLIP_*`, plus `OPENAI_API_KEY`)."""
 
 import json
+import math
 from pathlib import Path
 from typing import Literal, Self
 
@@ -9,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from viralclip_contracts import ScoringStrategy
 from viralclip_runtime import ServiceSettings, env_alias
 
+from .chunks import DEFAULT_CHUNK_SEC
 from .openai_provider import DEFAULT_MODEL
 
 
@@ -41,7 +43,20 @@ class ScoringSettings(ServiceSettings):
     )
     scoring_concurrency: int = Field(default=4, ge=1, le=64, description="LLM calls at once.")
     scoring_strategy: ScoringStrategy = Field(
-        default=ScoringStrategy.AUTO, description="global, per_window, or auto (by transcript size)."
+        default=ScoringStrategy.AUTO,
+        description="chunked, global or per_window; auto is chunked.",
+    )
+    scoring_chunk_sec: float = Field(
+        default=DEFAULT_CHUNK_SEC,
+        ge=480,
+        le=900,
+        description="Span of one chunk of the chunked strategy, in seconds (8 to 15 minutes).",
+    )
+    scoring_batch_deadline_sec: float | None = Field(
+        default=None,
+        gt=0,
+        description="Time a batch's LLM calls may take in all; calls still running then count as failed "
+        "windows. Default: calls ÷ concurrency × the call timeout, plus 60 s (inside batch-api's deadline).",
     )
     trend_lexicon_path: Path | None = Field(
         default=None,
@@ -61,6 +76,13 @@ class ScoringSettings(ServiceSettings):
                 "(unset the provider to fall back to the offline scorer)"
             )
         return self
+
+    def batch_deadline_sec(self, calls: int) -> float:
+        """How long a batch of `calls` LLM calls may take (see `scoring_batch_deadline_sec`)."""
+        if self.scoring_batch_deadline_sec is not None:
+            return self.scoring_batch_deadline_sec
+        rounds = math.ceil(max(1, calls) / self.scoring_concurrency)
+        return rounds * self.openai_timeout_sec + 60.0
 
     @property
     def provider(self) -> Literal["openai", "heuristic"]:

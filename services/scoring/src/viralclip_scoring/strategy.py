@@ -1,9 +1,12 @@
-"""Choosing between one global LLM call and one call per window (pure).
+"""Choosing how a batch's windows are sent to the LLM, and the calls that makes (pure).
 
-`auto` picks **global** when the windows' transcript is at most 24,000 characters (about 6,000 tokens,
-roughly 25 minutes of speech) and there are at most 24 windows; otherwise **per-window**. A short video
-fits one call, which can compose clips across windows and costs one round trip; a long one would dilute
-the model's attention over a huge prompt, while per-window calls run concurrently and fail one by one.
+- **chunked** (what `auto` picks): the transcript in consecutive, non-overlapping chunks of about
+  `VIRALCLIP_SCORING_CHUNK_SEC` (15 min) cut at sentence ends, each line sent once, the windows given as
+  ranges over the chunk's lines; one call per chunk, all concurrent. A short video is one chunk, i.e. one
+  call that can compare every moment; a long one costs a handful of calls instead of one per window, and
+  the model still compares the moments of a quarter of an hour.
+- **global**: one call for all windows, each window's lines repeated under its header.
+- **per_window**: one call per window.
 """
 
 from collections.abc import Sequence
@@ -11,17 +14,19 @@ from dataclasses import dataclass
 
 from viralclip_contracts import ScoringStrategy, Window
 
-GLOBAL_MAX_TRANSCRIPT_CHARS = 24_000
-GLOBAL_MAX_WINDOWS = 24
+from .chunks import DEFAULT_CHUNK_SEC, Chunk, plan_chunks
+
 GLOBAL_CALL_KEY = "global"
 
 
 @dataclass(frozen=True)
 class CallPlan:
-    """One LLM call: its key (the window id, or `global`) and the windows it covers."""
+    """One LLM call: its key (window id, chunk key or `global`), the windows it covers and, for a
+    chunk call, the chunk."""
 
     key: str
     windows: tuple[Window, ...]
+    chunk: Chunk | None = None
 
     @property
     def is_global(self) -> bool:
@@ -36,18 +41,23 @@ def transcript_chars(windows: Sequence[Window]) -> int:
 def resolve_strategy(
     deployment: ScoringStrategy, override: ScoringStrategy | None, windows: Sequence[Window]
 ) -> ScoringStrategy:
-    """The strategy for one batch: the batch's override, else the deployment's; `auto` resolved."""
+    """The strategy for one batch: the batch's override, else the deployment's; `auto` is chunked."""
     chosen = override or deployment
-    if chosen is not ScoringStrategy.AUTO:
-        return chosen
-    small = transcript_chars(windows) <= GLOBAL_MAX_TRANSCRIPT_CHARS and len(windows) <= GLOBAL_MAX_WINDOWS
-    return ScoringStrategy.GLOBAL if small else ScoringStrategy.PER_WINDOW
+    return ScoringStrategy.CHUNKED if chosen is ScoringStrategy.AUTO else chosen
 
 
-def plan_calls(strategy: ScoringStrategy, windows: Sequence[Window]) -> tuple[CallPlan, ...]:
-    """The calls a resolved strategy makes: one for all windows, or one per window."""
+def plan_calls(
+    strategy: ScoringStrategy, windows: Sequence[Window], *, chunk_sec: float = DEFAULT_CHUNK_SEC
+) -> tuple[CallPlan, ...]:
+    """The calls a resolved strategy makes: one for all windows, one per window, or one per chunk."""
     if strategy is ScoringStrategy.GLOBAL:
         return (CallPlan(key=GLOBAL_CALL_KEY, windows=tuple(windows)),)
     if strategy is ScoringStrategy.PER_WINDOW:
         return tuple(CallPlan(key=window.window_id, windows=(window,)) for window in windows)
+    if strategy is ScoringStrategy.CHUNKED:
+        return tuple(
+            CallPlan(key=chunk.key, windows=chunk.windows, chunk=chunk)
+            for chunk in plan_chunks(windows, span_sec=chunk_sec)
+            if chunk.windows
+        )
     raise ValueError(f"scoring_strategy: {strategy.value!r} must be resolved before planning calls")

@@ -14,7 +14,7 @@ from viralclip_contracts import (
     Stage,
     ThumbnailsDone,
 )
-from viralclip_media import FfmpegRunner, ffmpeg_runner
+from viralclip_media import FfmpegRunner, PyAvStillMaker, StillMaker, ffmpeg_runner
 from viralclip_runtime import (
     WorkerContext,
     consumer_options,
@@ -34,12 +34,14 @@ def build_worker(
     settings: ThumbnailSettings,
     *,
     runner: FfmpegRunner | None = None,
+    stills: StillMaker | None = None,
 ) -> WorkerContext:
     """The worker with its clips.scored subscriber registered; the broker starts with the app."""
     context = worker_context(SERVICE, settings)
     metrics = ThumbnailMetrics(context.registry)
     ffmpeg = MeasuredRunner(runner or ffmpeg_runner(settings.ffmpeg_path), metrics.ffmpeg_seconds)
     repository = MongoThumbnailRepository(context.db)
+    decoder = stills or (PyAvStillMaker() if settings.decodes_in_process else None)
     options = ThumbnailOptions(
         media_root=settings.media_root,
         long_side=settings.thumbnail_long_side,
@@ -61,7 +63,12 @@ def build_worker(
         async def work() -> None:
             with metrics.batch_seconds.time():
                 await handle_clips_scored(
-                    event, repository=repository, runner=ffmpeg, publish=context.publish, options=options
+                    event,
+                    repository=repository,
+                    runner=ffmpeg,
+                    publish=context.publish,
+                    options=options,
+                    stills=decoder,
                 )
 
         await context.deliver(msg, event, work, stage=Stage.THUMBNAILS)

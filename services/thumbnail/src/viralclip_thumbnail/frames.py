@@ -1,8 +1,11 @@
 """One thumbnail: the frame at a moment, centre-cropped to an aspect ratio, scaled, as a JPEG.
 
-Seeking is input seeking (`-ss` before `-i`): ffmpeg jumps to the keyframe before the moment and
-decodes only from there, instead of decoding the video from its start. Files are written under a
-temporary name and renamed into place, so a thumbnail that exists is complete and is reused.
+The service decodes in-process (`viralclip_media.stills`, one open of the video per worker for the
+whole batch) and writes the JPEG with `write_still`; `extract_frame` runs one ffmpeg process for one
+frame, the fallback for a video the in-process decoder cannot read. Both seek the same way (to the
+keyframe before the moment, then decode up to it: ffmpeg's input seeking, `-ss` before `-i`) and use
+the same filter chain. Files are written under a temporary name and renamed into place, so a thumbnail
+that exists is complete and is reused.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viralclip_contracts import AspectRatio
-from viralclip_media import FfmpegError, FfmpegRunner
+from viralclip_media import FfmpegError, FfmpegRunner, StillRequest
 
 from .jpeg import InvalidJpeg, jpeg_dimensions
 
@@ -70,6 +73,23 @@ class FrameRequest:
     aspect: AspectRatio
     size: tuple[int, int]
     dest: Path
+
+
+def still_request(request: FrameRequest) -> StillRequest:
+    """The in-process decoder's request for this thumbnail: the same moment and filter chain."""
+    return StillRequest(at_sec=request.at_sec, filters=crop_and_scale_filter(request.aspect, request.size))
+
+
+def write_still(request: FrameRequest, jpeg: bytes) -> None:
+    """Check `jpeg` (complete, the requested size) and put it at `dest` atomically; FfmpegError if bad."""
+    request.dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = request.dest.with_name(f".{request.dest.name}.{uuid.uuid4().hex}.part")
+    try:
+        partial.write_bytes(jpeg)
+        _check_output(partial, request)
+        os.replace(partial, request.dest)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def existing_thumbnail(request: FrameRequest) -> bool:

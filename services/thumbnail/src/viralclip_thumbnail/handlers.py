@@ -17,6 +17,7 @@ from viralclip_media import (
     FfmpegRunner,
     MediaPathError,
     ProbeError,
+    StillMaker,
     probe_media,
     resolve_media_path,
 )
@@ -40,7 +41,7 @@ Publish = Callable[[Event], Awaitable[None]]
 
 @dataclass(frozen=True)
 class ThumbnailOptions:
-    """How thumbnails are made: where media lives, their size, how many ffmpeg runs at once."""
+    """How thumbnails are made: where media lives, their size, how many decoders (or ffmpeg runs) at once."""
 
     media_root: Path
     long_side: int
@@ -59,24 +60,30 @@ async def handle_clips_scored(
     runner: FfmpegRunner,
     publish: Publish,
     options: ThumbnailOptions,
+    stills: StillMaker | None = None,
 ) -> None:
-    """Make, store and announce the batch's thumbnails; publish batch.failed if none can be made."""
+    """Make, store and announce the batch's thumbnails; publish batch.failed if none can be made.
+
+    `stills` decodes the frames in-process; without it (or for a video it cannot read) each frame is
+    one ffmpeg run of `runner`, which also probes the video."""
     if await repository.is_stale(event):
         logger.info("stale job ignored")
         return
     try:
-        outcomes = await _thumbnails(event, repository, runner, options)
+        outcomes = await _thumbnails(event, repository, runner, options, stills)
     except BatchCannotContinue as error:
         await publish(batch_failed(event, str(error)))
         return
-    await repository.record_thumbnails(event.batch_id, outcomes)
+    if not await repository.record_thumbnails(event, outcomes):
+        logger.info("stale job ignored (superseded while its thumbnails were made)")
+        return
     failed = [outcome for outcome in outcomes if outcome.error is not None]
     logger.info(
         "thumbnails made",
         extra={
             "clips": len(outcomes),
             "failed": len(failed),
-            "ffmpeg_runs": sum(outcome.ffmpeg_ran for outcome in outcomes),
+            "frames_made": sum(outcome.made for outcome in outcomes),
         },
     )
     if outcomes and len(failed) == len(outcomes):
@@ -103,6 +110,7 @@ async def _thumbnails(
     repository: ThumbnailRepository,
     runner: FfmpegRunner,
     options: ThumbnailOptions,
+    stills: StillMaker | None,
 ) -> list[ThumbnailOutcome]:
     if not event.clips:
         return []
@@ -116,7 +124,7 @@ async def _thumbnails(
         duration = await _probe(video, runner, source, options.timeout_sec)
         plans = plan_thumbnails(options.media_root, source, event.clips, aspect, options.long_side, duration)
     return await make_thumbnails(
-        runner, plans, concurrency=options.concurrency, timeout_sec=options.timeout_sec
+        runner, plans, concurrency=options.concurrency, timeout_sec=options.timeout_sec, stills=stills
     )
 
 

@@ -30,8 +30,9 @@ class ThumbnailRepository(ABC):
         """The registered video, None when there is none; InvalidVideoRecord when it is malformed."""
 
     @abstractmethod
-    async def record_thumbnails(self, batch_id: str, outcomes: Sequence[ThumbnailOutcome]) -> None:
-        """Set each clip's `thumbnail_path` and `thumbnail_error` (idempotent)."""
+    async def record_thumbnails(self, event: Event, outcomes: Sequence[ThumbnailOutcome]) -> bool:
+        """Set each clip's `thumbnail_path` and `thumbnail_error` (idempotent). False, and nothing
+        written, when the event's job was superseded by a retry meanwhile."""
 
 
 class MongoThumbnailRepository(ThumbnailRepository):
@@ -46,12 +47,14 @@ class MongoThumbnailRepository(ThumbnailRepository):
     async def load_video(self, video_id: str) -> Video | None:
         return await load_video(self._db, video_id)
 
-    async def record_thumbnails(self, batch_id: str, outcomes: Sequence[ThumbnailOutcome]) -> None:
+    async def record_thumbnails(self, event: Event, outcomes: Sequence[ThumbnailOutcome]) -> bool:
+        if await is_stale_job(self._db, event):  # checked again at the write, not only on arrival
+            return False
         if not outcomes:
-            return
+            return True
         updates = [
             UpdateOne(
-                {"_id": outcome.clip_id, "clip_batch_id": batch_id},
+                {"_id": outcome.clip_id, "clip_batch_id": event.batch_id},
                 {"$set": {"thumbnail_path": outcome.thumbnail_path, "thumbnail_error": outcome.error}},
             )
             for outcome in outcomes
@@ -62,3 +65,4 @@ class MongoThumbnailRepository(ThumbnailRepository):
                 "some clips of the batch are not stored; their thumbnails are only in the event",
                 extra={"stored": result.matched_count, "clips": len(outcomes)},
             )
+        return True

@@ -1,5 +1,7 @@
 """Settings of the thumbnail service (environment variables `VIRALCLIP_*`)."""
 
+from typing import Literal
+
 from pydantic import Field
 
 from viralclip_runtime import ServiceSettings
@@ -27,6 +29,18 @@ class ThumbnailSettings(ServiceSettings):
         default=None,
         description="ffmpeg binary; default: `ffmpeg` on PATH, else the imageio-ffmpeg one.",
     )
+    thumbnail_decoder: Literal["auto", "in_process", "ffmpeg"] = Field(
+        default="auto",
+        description="in_process: PyAV decodes every frame of a batch in this process; ffmpeg: one "
+        "ffmpeg run per frame; auto: in_process unless `ffmpeg_path` names a binary of your own.",
+    )
+
+    @property
+    def decodes_in_process(self) -> bool:
+        """Whether frames are decoded in-process (a configured ffmpeg binary is used for them too)."""
+        if self.thumbnail_decoder == "auto":
+            return self.ffmpeg_path is None
+        return self.thumbnail_decoder == "in_process"
 
     @property
     def concurrency(self) -> int:

@@ -52,7 +52,9 @@ async def handle_batch_created(
         await publish(batch_failed(event, str(error)))
         return
     _log_plan(plan)
-    await repository.store_windows(event, plan)
+    if not await repository.store_windows(event, plan):
+        logger.info("stale job ignored (superseded while its windows were planned)")
+        return
     await publish(
         next_event(
             event,

@@ -28,8 +28,9 @@ class WindowRepository(ABC):
         """The registered video, None when there is none; InvalidVideoRecord when it is malformed."""
 
     @abstractmethod
-    async def store_windows(self, event: BatchCreated, plan: WindowPlan) -> None:
-        """Store the job's windows once: a second call for the same job changes nothing."""
+    async def store_windows(self, event: BatchCreated, plan: WindowPlan) -> bool:
+        """Store the job's windows once: a second call for the same job changes nothing. False (and
+        nothing written) when a retry superseded the event's job meanwhile."""
 
 
 class MongoWindowRepository(WindowRepository):
@@ -44,12 +45,15 @@ class MongoWindowRepository(WindowRepository):
     async def load_video(self, video_id: str) -> Video | None:
         return await load_video(self._db, video_id)
 
-    async def store_windows(self, event: BatchCreated, plan: WindowPlan) -> None:
+    async def store_windows(self, event: BatchCreated, plan: WindowPlan) -> bool:
+        if await is_stale_job(self._db, event):  # checked again at the write, not only on arrival
+            return False
         await self._db[WINDOWS].update_one(
             {"_id": event.job_id},
             {"$setOnInsert": windows_document(event, plan)},
             upsert=True,
         )
+        return True
 
 
 def windows_document(event: BatchCreated, plan: WindowPlan) -> dict[str, Any]:

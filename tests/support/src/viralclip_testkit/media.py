@@ -54,8 +54,18 @@ def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
     return sum((x - y) ** 2 for x, y in zip(a, b, strict=True))
 
 
-def write_timestamp_video(path: Path, duration_sec: int, fps: int = 5) -> Path:
-    """Write a 1280x720 H.264 MP4 whose central column's colour encodes the second (2 s GOP)."""
+def write_timestamp_video(
+    path: Path,
+    duration_sec: int,
+    fps: int = 5,
+    *,
+    size: tuple[int, int] = (FRAME_WIDTH, FRAME_HEIGHT),
+    audio: bool = False,
+) -> Path:
+    """Write an H.264 MP4 (1280x720 unless `size` says otherwise; bars scaled with it) whose central
+    column's colour encodes the second (2 s GOP); `audio` adds a 440 Hz AAC tone."""
+    width, height = size
+    bar = round(BAR_WIDTH * width / FRAME_WIDTH)
     second = f"mod(floor(N/{fps}),{_COLOURS})+1"
     colour = (
         f"geq=r='{_LEVEL}*mod({second},4)'"
@@ -63,12 +73,13 @@ def write_timestamp_video(path: Path, duration_sec: int, fps: int = 5) -> Path:
         f":b='{_LEVEL}*floor(({second})/16)'"
     )
     bars = (
-        f"drawbox=x=0:y=0:w={BAR_WIDTH}:h={FRAME_HEIGHT}:color=black:t=fill,"
-        f"drawbox=x={FRAME_WIDTH - BAR_WIDTH}:y=0:w={BAR_WIDTH}:h={FRAME_HEIGHT}:color=white:t=fill"
+        f"drawbox=x=0:y=0:w={bar}:h={height}:color=black:t=fill,"
+        f"drawbox=x={width - bar}:y=0:w={bar}:h={height}:color=white:t=fill"
     )
-    graph = f"{colour},scale={FRAME_WIDTH}:{FRAME_HEIGHT}:flags=neighbor,format=yuv420p,{bars}"
+    graph = f"{colour},scale={width}:{height}:flags=neighbor,format=yuv420p,{bars}"
     source = f"color=c=black:s=16x9:r={fps}:d={duration_sec}"
-    _encode(path, ["-f", "lavfi", "-i", source, "-vf", graph, "-g", str(2 * fps)], timeout=120)
+    tone = ["-f", "lavfi", "-i", f"sine=f=440:d={duration_sec}", "-c:a", "aac"] if audio else []
+    _encode(path, ["-f", "lavfi", "-i", source, *tone, "-vf", graph, "-g", str(2 * fps)], timeout=120)
     return path
 
 

@@ -2,8 +2,12 @@
 
 The prompt lists windows as `### Window <id>: <start>s – <end>s` followed by transcript lines
 `[<start> – <end>] <text>` (see `viralclip_scoring.prompt`); the target duration comes from the line
-`Target clip duration: <low>-<high> seconds`. Each answer is one clip per window, built from whole lines
-from the window's first one, aiming at the middle of the duration range.
+`Target clip duration: <low>-<high> seconds`. A chunk prompt instead lists `<id> <start>-<end>`
+window ranges after `Windows:` and, after `Transcript:`, lines `<start> <text>` (`~` before context
+lines, which no window covers); a line ends where the next one starts. Each answer is one clip per
+window, built from whole lines from the window's first one, aiming at the middle of the duration range;
+in a chunk answer a clip that would overlap an earlier one by more than half is left out, as a model
+told "clips never overlap" would.
 """
 
 import hashlib
@@ -17,6 +21,9 @@ AnswerShape = Literal["ok", "out_of_range", "outside_window", "empty"]
 
 _WINDOW = re.compile(r"^### Window (\S+): ([\d.]+)s – ([\d.]+)s\s*$")
 _LINE = re.compile(r"^\[([\d.]+) – ([\d.]+)\] (.*)$")
+_RANGE = re.compile(r"^(\S+) (\d+)-(\d+)$")
+_CHUNK_LINE = re.compile(r"^(~?)([\d.]+) (.*)$")
+_PART = re.compile(r"^Part \d+/\d+: \d+-(\d+)$")
 _TARGET = re.compile(r"Target clip duration: ([\d.]+)-([\d.]+) seconds")
 _GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C")
 MAX_CLIPS = 20
@@ -39,6 +46,8 @@ class PromptWindow:
 
 def parse_windows(prompt_input: str) -> list[PromptWindow]:
     """The windows (and their timed lines) listed in a scoring prompt's input."""
+    if is_chunk_prompt(prompt_input):
+        return _chunk_windows(prompt_input)
     windows: list[PromptWindow] = []
     current: tuple[str, float, float] | None = None
     lines: list[PromptLine] = []
@@ -57,6 +66,40 @@ def parse_windows(prompt_input: str) -> list[PromptWindow]:
     return windows
 
 
+def is_chunk_prompt(prompt_input: str) -> bool:
+    """Whether the prompt is a chunk call's (window ranges over lines sent once)."""
+    return "\nTranscript:\n" in prompt_input and any(_RANGE.match(raw) for raw in prompt_input.splitlines())
+
+
+def _chunk_windows(prompt_input: str) -> list[PromptWindow]:
+    ranges: list[tuple[str, float, float]] = []
+    timed: list[tuple[bool, float, str]] = []
+    part_end = 0.0
+    head, _, transcript = prompt_input.partition("\nTranscript:\n")
+    head, _, listed = head.partition("\nWindows:\n")
+    for raw in head.splitlines():
+        part = _PART.match(raw)
+        if part:
+            part_end = float(part[1])
+    for raw in listed.splitlines():
+        found = _RANGE.match(raw)
+        if found:
+            ranges.append((found[1], float(found[2]), float(found[3])))
+    for raw in transcript.splitlines():
+        line = _CHUNK_LINE.match(raw)
+        if line:
+            timed.append((line[1] == "~", float(line[2]), line[3]))
+    lines = [
+        PromptLine(start, timed[i + 1][1] if i + 1 < len(timed) else max(part_end, start), text)
+        for i, (context, start, text) in enumerate(timed)
+        if not context
+    ]
+    return [
+        PromptWindow(window_id, start, end, tuple(x for x in lines if start <= x.start < end))
+        for window_id, start, end in ranges
+    ]
+
+
 def target_duration(prompt_input: str) -> tuple[float, float]:
     """The (low, high) clip duration the prompt asks for; 30–60 s when it says nothing."""
     found = _TARGET.search(prompt_input)
@@ -68,12 +111,28 @@ def answer_text(prompt_input: str, shape: AnswerShape) -> str:
     if shape == "empty":
         return json.dumps({"clips": []})
     low, high = target_duration(prompt_input)
+    windows = parse_windows(prompt_input)
+    if is_chunk_prompt(prompt_input):
+        windows = _apart(windows, low, high)
     clips = [
         _clip(window, low, high, index, shape)
-        for index, window in enumerate(parse_windows(prompt_input)[:MAX_CLIPS])
+        for index, window in enumerate(windows[:MAX_CLIPS])
         if window.lines
     ]
     return json.dumps({"clips": clips})
+
+
+def _apart(windows: list[PromptWindow], low: float, high: float) -> list[PromptWindow]:
+    """The windows whose clip overlaps no earlier kept one by more than half of the shorter."""
+    kept: list[tuple[PromptWindow, float, float]] = []
+    for window in windows:
+        if not window.lines:
+            continue
+        clip = _clip(window, low, high, 0, "ok")
+        start, end = clip["start_sec"], clip["end_sec"]
+        if all(min(end, e) - max(start, s) <= 0.5 * min(end - start, e - s) for _, s, e in kept):
+            kept.append((window, start, end))
+    return [window for window, _, _ in kept]
 
 
 def response_body(

@@ -9,8 +9,9 @@
 By default it answers one plausible clip inside each window found in the prompt. A `Script` steers it:
 `queue` behaviours are used by the next calls in order, `by_window` ones by calls covering that window,
 and `default` by the rest. Another process steers it over HTTP: `POST /_control` with a Script as JSON,
-`GET /_calls`, `POST /_reset`. Run it alone with
-`python -m viralclip_testkit.responses_double --port 8765 --latency 0.4`.
+`GET /_calls`, `POST /_reset`. A behaviour's latency may grow with the answer: `latency_sec` plus
+`latency_per_output_token_sec` per output token (as `usage` counts them), recorded per call. Run it alone
+with `python -m viralclip_testkit.responses_double --port 8765 --latency 0.4`.
 """
 
 import argparse
@@ -56,6 +57,9 @@ class Behaviour(BaseModel):
 
     kind: Kind = "ok"
     latency_sec: float = Field(default=0.0, ge=0, description="Delay before answering.")
+    latency_per_output_token_sec: float = Field(
+        default=0.0, ge=0, description="Extra delay per output token of the answer (a model's decoding)."
+    )
     retry_after_sec: float | None = Field(default=1.0, description="Retry-After of a rate_limit.")
     status_code: int = Field(default=500, description="Status of a server_error.")
     hang_sec: float = Field(default=120.0, description="How long a hang lasts before answering.")
@@ -81,6 +85,7 @@ class RecordedCall(BaseModel):
     window_ids: list[str]
     schema_name: str | None
     kind: Kind
+    latency_sec: float = Field(default=0.0, description="The delay the double applied to this call.")
 
 
 class _State:
@@ -111,20 +116,20 @@ class _State:
                     return self.script.by_window[window_id]
             return self.script.queue.pop(0) if self.script.queue else self.script.default
 
-    def record(self, body: dict[str, Any], window_ids: list[str], kind: Kind) -> None:
+    def record(self, body: dict[str, Any], window_ids: list[str], kind: Kind) -> RecordedCall:
         text_format = (body.get("text") or {}).get("format") or {}
         with self.lock:
-            self.calls.append(
-                RecordedCall(
-                    number=len(self.calls) + 1,
-                    model=str(body.get("model", "")),
-                    instructions=str(body.get("instructions") or ""),
-                    input=_input_text(body.get("input")),
-                    window_ids=window_ids,
-                    schema_name=text_format.get("name"),
-                    kind=kind,
-                )
+            call = RecordedCall(
+                number=len(self.calls) + 1,
+                model=str(body.get("model", "")),
+                instructions=str(body.get("instructions") or ""),
+                input=_input_text(body.get("input")),
+                window_ids=window_ids,
+                schema_name=text_format.get("name"),
+                kind=kind,
             )
+            self.calls.append(call)
+            return call
 
 
 def create_app(state: _State) -> FastAPI:
@@ -145,9 +150,16 @@ def create_app(state: _State) -> FastAPI:
         prompt_input = _input_text(body.get("input"))
         window_ids = [window.window_id for window in parse_windows(prompt_input)]
         behaviour = state.take(window_ids)
-        state.record(body, window_ids, behaviour.kind)
-        await asyncio.sleep(behaviour.latency_sec)
-        return await _answer(behaviour, str(body.get("model", "")), prompt_input, state)
+        call = state.record(body, window_ids, behaviour.kind)
+        if not behaviour.latency_per_output_token_sec:
+            await asyncio.sleep(behaviour.latency_sec)
+            return await _answer(behaviour, str(body.get("model", "")), prompt_input, state)
+        answer = await _answer(behaviour, str(body.get("model", "")), prompt_input, state)
+        delay = behaviour.latency_sec + behaviour.latency_per_output_token_sec * _output_tokens(answer)
+        with state.lock:
+            call.latency_sec = delay
+        await asyncio.sleep(delay)
+        return answer
 
     @app.post("/_control")
     async def control(script: Script, reset_calls: bool = False) -> dict[str, int]:
@@ -195,6 +207,15 @@ async def _answer(behaviour: Behaviour, model: str, prompt_input: str, state: _S
         return JSONResponse(body)
     text = answer_text(prompt_input, _SHAPES.get(kind, "ok"))
     return JSONResponse(response_body(model=model, prompt_input=prompt_input, text=text))
+
+
+def _output_tokens(response: Response) -> int:
+    """The answer's output tokens, as its `usage` reports them (0 for an error)."""
+    try:
+        usage = json.loads(bytes(response.body)).get("usage") or {}
+    except ValueError:
+        return 0
+    return int(usage.get("output_tokens", 0))
 
 
 def _error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -296,8 +317,12 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--latency-per-token", type=float, default=0.0, help="extra seconds per output token")
     arguments = parser.parse_args()
-    state = _State(Script(default=Behaviour(latency_sec=arguments.latency)))
+    behaviour = Behaviour(
+        latency_sec=arguments.latency, latency_per_output_token_sec=arguments.latency_per_token
+    )
+    state = _State(Script(default=behaviour))
     print(f"Responses double on http://{arguments.host}:{arguments.port}/v1", flush=True)
     uvicorn.run(create_app(state), host=arguments.host, port=arguments.port, log_level="warning")
 

@@ -1,14 +1,16 @@
 """The whole system for black-box tests and benchmarks: a broker and a database of its own (embedded, so
-runs never share topics or consumer groups) and the four services as separate processes."""
+runs never share topics or consumer groups) and the four services as separate processes — the same
+`LocalSystem` that `make up` and the demo start, with the tests' options."""
 
 import contextlib
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from viralclip_localstack.fleet import SERVICE_MODULES, Fleet
 from viralclip_localstack.stack import EmbeddedStack
+from viralclip_localstack.supervision import RestartPolicy, Supervisor
+from viralclip_localstack.system import LocalSystem, SystemOptions
 
 
 @dataclass
@@ -17,6 +19,7 @@ class RunningSystem:
     fleet: Fleet
     media_root: Path
     env: dict[str, str]
+    supervisor: Supervisor | None = None
 
     @property
     def api_url(self) -> str:
@@ -40,24 +43,39 @@ def running_system(
     *,
     env: Mapping[str, str] | None = None,
     services: tuple[str, ...] = tuple(SERVICE_MODULES),
+    supervise: bool = False,
+    restart_policy: RestartPolicy | None = None,
 ) -> Iterator[RunningSystem]:
-    """Start stack + services under `workdir` (logs in `workdir/logs`), wait until ready, stop after."""
-    media_root = workdir / "media"
-    media_root.mkdir(parents=True, exist_ok=True)
-    with EmbeddedStack(workdir / "stack", env={}) as stack:
-        service_env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("VIRALCLIP_", "OPENAI_"))},
-            **stack.env,
-            "VIRALCLIP_MEDIA_ROOT": str(media_root),
-            "VIRALCLIP_LOG_FORMAT": "json",
-            "VIRALCLIP_TOPIC_PARTITIONS": "3",
-            **(env or {}),
-        }
-        fleet = Fleet(service_env, log_dir=workdir / "logs")
-        try:
-            for service in services:
-                fleet.start(service)
-            fleet.wait_ready()
-            yield RunningSystem(stack=stack, fleet=fleet, media_root=media_root, env=service_env)
-        finally:
-            fleet.stop()
+    """Start stack + services under `workdir` (logs in `workdir/logs`), wait until ready, stop after.
+    With `supervise`, a service that exits unexpectedly is restarted (lines in `workdir/logs/fleet.log`)."""
+    (workdir / "logs").mkdir(parents=True, exist_ok=True)
+    fleet_log = workdir / "logs" / "fleet.log"
+
+    def report(line: str) -> None:
+        with fleet_log.open("a") as out:
+            out.write(line + "\n")
+
+    system = LocalSystem(
+        SystemOptions(
+            media_root=workdir / "media",
+            stack_dir=workdir / "stack",
+            log_dir=workdir / "logs",
+            log_format="json",
+            services=services,
+            isolated=True,
+            env=dict(env or {}),
+            partitions=3,
+            supervise=supervise,
+            restart_policy=restart_policy or RestartPolicy(),
+            report=report,
+            ready_timeout_sec=90.0,
+        )
+    )
+    with system:
+        yield RunningSystem(
+            stack=system.stack,
+            fleet=system.fleet,
+            media_root=system.media_root,
+            env=system.env,
+            supervisor=system.supervisor,
+        )

@@ -1,19 +1,22 @@
-"""Videos: register one (JSON with a media path, or a multipart upload) and read it back."""
+"""Videos: list them, register one (JSON with a media path, or a multipart upload), read one back."""
 
+import contextlib
 import json
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ..deps import RepoDep, SettingsDep
-from ..documents import video_public
+from ..documents import video_public, video_summary
 from ..errors import FieldError, NotFoundError
-from ..models import ErrorPublic, VideoCreate, VideoPublic
+from ..models import ErrorPublic, VideoCreate, VideoPublic, VideosPublic
 from ..registration import register_video
-from . import VALIDATION_ERROR_RESPONSE, error_responses
+from . import MAX_SKIP, VALIDATION_ERROR_RESPONSE, error_responses
 
 router = APIRouter(prefix="/videos", tags=["videos"])
 M = TypeVar("M", bound=BaseModel)
@@ -105,7 +108,7 @@ async def create_video(request: Request, repo: RepoDep, settings: SettingsDep) -
     content_type = request.headers.get("content-type", "")
     _refuse_oversized(request, settings.upload_max_bytes)
     if content_type.startswith("multipart/form-data"):
-        async with request.form(max_files=2, max_fields=20) as form:
+        async with _limited_form(request, settings.upload_max_bytes) as form:
             data, upload = await _from_form(form)
             return await register_video(repo, settings, data, upload=upload)
     if content_type.startswith("application/json") or not content_type:
@@ -119,6 +122,42 @@ async def create_video(request: Request, repo: RepoDep, settings: SettingsDep) -
     )
 
 
+@contextlib.asynccontextmanager
+async def _limited_form(request: Request, upload_max_bytes: int) -> AsyncIterator[FormData]:
+    """The multipart form, parsed from a body that is counted while it streams: past the limit (plus the
+    allowance) the upload is refused with 413 at once, also when no length was declared (chunked), so
+    the parser never spools more than the limit to disk."""
+    async with contextlib.aclosing(request.stream()) as stream:
+        parser = MultiPartParser(
+            request.headers,
+            _capped(stream, upload_max_bytes),
+            max_files=2,
+            max_fields=20,
+        )
+        try:
+            form = await parser.parse()
+        except MultiPartException as error:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, error.message) from None
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
+async def _capped(stream: AsyncIterator[bytes], upload_max_bytes: int) -> AsyncGenerator[bytes, None]:
+    limit = upload_max_bytes + FORM_ALLOWANCE_BYTES
+    received = 0
+    async for chunk in stream:
+        received += len(chunk)
+        if received > limit:
+            raise HTTPException(
+                status.HTTP_413_CONTENT_TOO_LARGE,
+                f"media: the request is larger than an upload may be: at most {upload_max_bytes} bytes "
+                f"(VIRALCLIP_UPLOAD_MAX_BYTES) plus {FORM_ALLOWANCE_BYTES} for the transcript and fields",
+            )
+        yield chunk
+
+
 def _refuse_oversized(request: Request, upload_max_bytes: int) -> None:
     """Refuse, before a byte of it is read, a body that declares more than an upload may be: the form
     parser would otherwise spool all of it to disk first. The allowance covers the transcript and fields."""
@@ -130,6 +169,16 @@ def _refuse_oversized(request: Request, upload_max_bytes: int) -> None:
             f"media: the request declares {declared} bytes; an upload may be at most {upload_max_bytes} "
             f"bytes (VIRALCLIP_UPLOAD_MAX_BYTES) plus {FORM_ALLOWANCE_BYTES} for the transcript and fields",
         )
+
+
+@router.get("", response_model=VideosPublic, summary="The registered videos, newest first")
+async def list_videos(
+    repo: RepoDep,
+    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> VideosPublic:
+    docs, count = await repo.videos_page(skip=skip, limit=limit)
+    return VideosPublic(data=[video_summary(d) for d in docs], count=count)
 
 
 @router.get(

@@ -1,0 +1,150 @@
+"""Finding faces in a clip: frames sampled a few times a second through ffmpeg, OpenCV's Haar cascade.
+
+The cascade ships inside the `opencv-python-headless` wheel (`cv2.data.haarcascades`), so nothing is
+downloaded. Frames are decoded by ffmpeg (through the media package's runner) straight to small grey
+raw frames on standard output; detection runs in a worker thread, off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from viralclip_media import FfmpegRunner
+
+from .facetrack import FaceSample
+from .plan import analysis_size, sample_frames_args
+from .sizes import FrameSize
+
+CASCADE = "haarcascade_frontalface_default.xml"
+SAMPLE_FPS = 3.0
+ANALYSIS_WIDTH = 480
+"""Sampled frames are 480 px wide (270 lines for 16:9): the cascade's 24-px window then finds faces from
+9 % of the frame's height, the size of a speaker in a wide two-person podcast shot."""
+MIN_FACE_PX = 24
+FULL_SEARCH_EVERY = 6
+"""Frames between whole-frame searches (2 s at 3 frames a second)."""
+IDLE_SEARCH_EVERY = 2
+_SEARCH: dict[str, Any] = {"scaleFactor": 1.1, "minNeighbors": 5}
+
+
+@dataclass(frozen=True)
+class FaceScan:
+    """How the face pass samples a clip."""
+
+    fps: float = SAMPLE_FPS
+    width: int = ANALYSIS_WIDTH
+
+
+async def scan_faces(
+    runner: FfmpegRunner,
+    source: Path,
+    source_size: FrameSize,
+    start_sec: float,
+    duration_sec: float,
+    *,
+    timeout_sec: float,
+    scan: FaceScan | None = None,
+) -> list[FaceSample]:
+    """The largest face's centre on each sampled frame of the clip (None where there is none).
+
+    FfmpegError when the frames cannot be decoded.
+    """
+    scan = scan or FaceScan()
+    size = analysis_size(source_size, scan.width)
+    deadline = time.monotonic() + timeout_sec
+    frames = await _sample(runner, source, start_sec, duration_sec, scan, size, deadline, skip_noref=True)
+    if len(frames) < 0.5 * duration_sec * scan.fps:  # a stream whose frames are all non-reference
+        frames = await _sample(
+            runner, source, start_sec, duration_sec, scan, size, deadline, skip_noref=False
+        )
+    return await asyncio.to_thread(detect_faces, frames, scan.fps)
+
+
+async def _sample(
+    runner: FfmpegRunner,
+    source: Path,
+    start_sec: float,
+    duration_sec: float,
+    scan: FaceScan,
+    size: FrameSize,
+    deadline: float,
+    *,
+    skip_noref: bool,
+) -> np.ndarray[Any, np.dtype[np.uint8]]:
+    args = sample_frames_args(source, start_sec, duration_sec, scan.fps, size, skip_noref=skip_noref)
+    timeout = max(0.001, deadline - time.monotonic())
+    result = await runner.run(args, timeout_sec=timeout, capture_stdout=True)
+    result.check("while sampling frames for face detection")
+    return raw_frames(result.stdout, size)
+
+
+def raw_frames(data: bytes, size: FrameSize) -> np.ndarray[Any, np.dtype[np.uint8]]:
+    """Grey raw frames (`size`, one byte a pixel) as an array of shape (frames, height, width)."""
+    frame_bytes = size.width * size.height
+    count = len(data) // frame_bytes
+    return np.frombuffer(data[: count * frame_bytes], dtype=np.uint8).reshape(count, size.height, size.width)
+
+
+Box = tuple[int, int, int, int]
+
+
+def detect_faces(frames: np.ndarray[Any, np.dtype[np.uint8]], fps: float) -> list[FaceSample]:
+    """Per frame (the k-th at k/fps seconds), the centre of its largest face as frame fractions.
+
+    A whole-frame search (every scale from 24 px up) costs ~10x a search near the last face at about
+    its size, so once a face is found the next frames look there first; the whole frame is searched
+    again when that fails and at least every `FULL_SEARCH_EVERY` frames (a new, larger face appears).
+    While no face is in view only every `IDLE_SEARCH_EVERY`-th frame is searched (the gaps are held).
+    """
+    cascade = _cascade()  # one per call: a classifier is not safe to share between threads
+    samples: list[FaceSample] = []
+    last: Box | None = None
+    for index, frame in enumerate(frames):
+        height, width = frame.shape
+        box = _near(cascade, frame, last) if last is not None and index % FULL_SEARCH_EVERY else None
+        if box is None and (last is not None or index % IDLE_SEARCH_EVERY == 0):
+            box = _largest(cascade.detectMultiScale(frame, **_SEARCH, minSize=(MIN_FACE_PX, MIN_FACE_PX)))
+        last = box
+        t = index / fps
+        if box is None:
+            samples.append(FaceSample(t, None, None))
+            continue
+        x, y, w, h = box
+        samples.append(FaceSample(t, (x + w / 2) / width, (y + h / 2) / height))
+    return samples
+
+
+def _near(cascade: Any, frame: np.ndarray[Any, np.dtype[np.uint8]], last: Box) -> Box | None:
+    """The face near `last` (within one face size of it, 0.7–1.4 times its size), in frame pixels."""
+    x, y, w, h = last
+    height, width = frame.shape
+    left, top = max(0, x - w), max(0, y - h)
+    right, bottom = min(width, x + 2 * w), min(height, y + 2 * h)
+    smallest, largest = max(MIN_FACE_PX, int(0.7 * w)), int(1.4 * w) + 1
+    found = cascade.detectMultiScale(
+        frame[top:bottom, left:right], **_SEARCH, minSize=(smallest, smallest), maxSize=(largest, largest)
+    )
+    box = _largest(found)
+    return None if box is None else (box[0] + left, box[1] + top, box[2], box[3])
+
+
+def _largest(found: Any) -> Box | None:
+    if len(found) == 0:
+        return None
+    x, y, w, h = max(found, key=lambda box: box[2] * box[3])
+    return int(x), int(y), int(w), int(h)
+
+
+def _cascade() -> Any:
+    directory = Path(cv2.data.haarcascades)  # type: ignore[attr-defined]  # missing from cv2's stubs
+    classifier = cv2.CascadeClassifier(str(directory / CASCADE))
+    if classifier.empty():
+        raise RuntimeError(f"OpenCV's {CASCADE} could not be loaded from {directory}")
+    return classifier
