@@ -17,11 +17,12 @@ from viralclip_runtime.heartbeat import WORKER_HEARTBEATS
 
 from .documents import Document
 
-# The services that move a batch on, and the stage each one works.
-PIPELINE_WORKERS: dict[str, Stage] = {
-    "windowing": Stage.WINDOWING,
-    "scoring": Stage.SCORING,
-    "thumbnail": Stage.THUMBNAILS,
+# The worker services, and the batch stage (or the clip export's step) each one moves on.
+PIPELINE_WORKERS: dict[str, str] = {
+    "windowing": Stage.WINDOWING.value,
+    "scoring": Stage.SCORING.value,
+    "thumbnail": Stage.THUMBNAILS.value,
+    "render": "rendering",
 }
 
 
@@ -30,7 +31,7 @@ class WorkerStatus:
     """One worker service: how many of its processes beat recently, and when the last one did."""
 
     service: str
-    stage: Stage
+    stage: str
     live_consumers: int
     last_seen_at: datetime | None
 
