@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-TYPED := contracts/src services/runtime/src services/media/src services/windowing/src services/scoring/src \
+TYPED := contracts/src services/runtime/src services/media/src services/transcripts/src services/windowing/src services/scoring/src \
          services/thumbnail/src services/render/src services/batch-api/src deploy/local/src tests/support/src
 
 .PHONY: help install lint typecheck test test-unit test-integration test-e2e test-faults \

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from viralclip_contracts import AspectRatio, ClipLengthPreset, Grade, Video
+from viralclip_contracts import AspectRatio, ClipLengthPreset, Grade, TranscriptSegment, Video
 from viralclip_localstack.client import ViralclipClient
 from viralclip_testkit.responses_double import ResponsesDouble
+from viralclip_testkit.speech import boundary_faults
 from viralclip_testkit.system import RunningSystem
 from viralclip_thumbnail.jpeg import jpeg_dimensions
 
@@ -56,6 +57,11 @@ async def test_one_video_yields_at_least_five_sane_clips(
         overlap = min(a["end_time_sec"], b["end_time_sec"]) - max(a["start_time_sec"], b["start_time_sec"])
         shorter = min(a["duration_sec"], b["duration_sec"])
         assert overlap <= shorter / 2, (a["clip_id"], b["clip_id"])
+    registered = (await api.http.get(f"/videos/{video.video_id}")).json()
+    transcript = [TranscriptSegment.model_validate(s) for s in registered["transcript"]]
+    assert all(segment.words for segment in transcript)  # words estimated at registration
+    ranges = [(c["start_time_sec"], c["end_time_sec"]) for c in clips]
+    assert boundary_faults(ranges, transcript) == []  # every clip starts and ends between words
 
 
 async def test_every_clip_has_a_thumbnail_file_and_serves_it_in_the_batch_aspect_ratio(

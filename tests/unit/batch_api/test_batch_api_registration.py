@@ -33,13 +33,13 @@ async def test_a_transcript_is_parsed_off_the_event_loop(
     event stream and the projector meanwhile."""
     (tmp_path / "talk.mp4").write_bytes(b"x")
     parsed_on: list[threading.Thread] = []
-    parse = transcripts.parse_transcript
+    parse = transcripts.import_transcript
 
     def recording_parse(*args: Any, **kwargs: Any) -> Any:
         parsed_on.append(threading.current_thread())
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(registration, "parse_transcript", recording_parse)
+    monkeypatch.setattr(registration, "import_transcript", recording_parse)
     data = VideoCreate(video_id="v-1", title="Talk", media_path="talk.mp4", duration_sec=10, transcript=SRT)
 
     video = await registration.register_video(
@@ -47,5 +47,7 @@ async def test_a_transcript_is_parsed_off_the_event_loop(
     )
 
     assert [s.text for s in video.transcript] == ["Hello there."]
+    assert [(w.text, w.estimated) for w in video.transcript[0].words] == [("Hello", True), ("there.", True)]
+    assert video.language == "en"
     assert len(parsed_on) == 1
     assert parsed_on[0] is not threading.main_thread()

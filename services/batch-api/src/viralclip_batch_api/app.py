@@ -18,12 +18,18 @@ from pydantic import BaseModel
 from .bootstrap import Ports, build_service, start_service, stop_service
 from .deps import require_token
 from .errors import ConflictError, FieldError, NotFoundError
+from .export_models import ExportProgressPublic
 from .models import BatchProgressPublic, VideoCreate, VideoUpload
 from .review_page import install_review_page
-from .routes import clip_batches, clips, health, media, observability, videos
+from .routes import clip_batches, clips, exports, health, media, observability, videos
 from .settings import API_PREFIX, BatchApiSettings
 
-_DOC_ONLY_MODELS: tuple[type[BaseModel], ...] = (VideoCreate, VideoUpload, BatchProgressPublic)
+_DOC_ONLY_MODELS: tuple[type[BaseModel], ...] = (
+    VideoCreate,
+    VideoUpload,
+    BatchProgressPublic,
+    ExportProgressPublic,
+)
 
 
 def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = None) -> FastAPI:
@@ -42,7 +48,8 @@ def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = N
     app = FastAPI(
         title="viralclip batch-api",
         version="1.0.0",
-        description="Register videos, start clip batches, follow their progress, review and edit clips.",
+        description="Register videos, start clip batches, follow their progress, review and edit clips, "
+        "export clips as MP4.",
         lifespan=lifespan,
     )
     app.state.service = service
@@ -58,11 +65,12 @@ def create_app(settings: BatchApiSettings | None = None, ports: Ports | None = N
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
-            expose_headers=["Location", "Idempotent-Replayed"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "Range"],
+            # A player on another origin seeks in an exported MP4 with range requests.
+            expose_headers=["Location", "Idempotent-Replayed", "Content-Range", "Accept-Ranges"],
         )
     guarded = [Depends(require_token)]
-    for router in (videos.router, clip_batches.router, clips.router):
+    for router in (videos.router, clip_batches.router, clips.router, exports.router):
         app.include_router(router, prefix=API_PREFIX, dependencies=guarded)
     app.include_router(media.router, prefix=API_PREFIX)  # guarded by a token or a signed link
     app.include_router(health.router)

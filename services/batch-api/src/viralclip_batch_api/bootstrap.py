@@ -8,6 +8,7 @@ HTTP transport or DNS resolver for webhooks; everything else is the real thing.
 """
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -15,11 +16,15 @@ from typing import Annotated
 import httpx
 from pydantic import Field
 
-from viralclip_contracts import BATCH_CREATED, PIPELINE_TOPICS, BatchCreated, PipelineEvent
+from viralclip_contracts import BATCH_CREATED, EXPORT_TOPICS, PIPELINE_TOPICS, BatchCreated, PipelineEvent
 from viralclip_runtime import WorkerContext, ensure_topics, worker_context
 
 from .changes import BatchChanges
 from .commands import BatchCommands
+from .export_commands import ExportCommands, record_if_export_request
+from .export_projector import ExportProjector, subscribe_exports
+from .export_repository import ExportRecord, ExportRepository
+from .export_webhooks import export_webhook
 from .metrics import BatchMetrics
 from .outbox import EventPublisher, KafkaEventPublisher, OutboxRelay
 from .projector import Projector
@@ -52,6 +57,8 @@ class Service:
     context: WorkerContext
     repo: Repository
     commands: BatchCommands
+    exports: ExportRepository
+    export_commands: ExportCommands
     changes: BatchChanges
     relay: OutboxRelay
     webhooks: WebhookSender
@@ -95,13 +102,20 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         timeout_sec=settings.webhook_resolve_timeout_sec,
     )
     webhooks = WebhookSender(repo, http, settings, guard)
+    exports = ExportRepository(context.db)
     relay = OutboxRelay(
         repo,
         ports.publisher or KafkaEventPublisher(context.broker, settings),
         poll_interval_sec=settings.poll_interval_sec,
+        before_publish=functools.partial(record_if_export_request, exports),
     )
     projector = Projector(repo, changes, webhooks.enqueue)
     _subscribe(context, settings, projector)
+
+    async def export_ended(record: ExportRecord) -> None:
+        await export_webhook(repo, webhooks, record)
+
+    subscribe_exports(context, settings, ExportProjector(exports, changes, export_ended))
     metrics = BatchMetrics(context.registry)
     # One entry per lifecycle under deadline; clip exports join this list.
     watched = [
@@ -115,6 +129,8 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         context=context,
         repo=repo,
         commands=BatchCommands(repo, settings, relay.wake, guard),
+        exports=exports,
+        export_commands=ExportCommands(repo, exports, changes, relay.wake),
         changes=changes,
         relay=relay,
         webhooks=webhooks,
@@ -132,9 +148,10 @@ async def start_service(service: Service) -> None:
         await ensure_topics(
             settings.kafka_bootstrap_servers,
             partitions=settings.topic_partitions,
-            topics=tuple(settings.topic(name) for name in PIPELINE_TOPICS),
+            topics=tuple(settings.topic(name) for name in (*PIPELINE_TOPICS, *EXPORT_TOPICS)),
         )
         await repo.create_indexes()
+        await service.exports.create_indexes()
         await context.broker.start()
     except BaseException:
         await stop_service(service)

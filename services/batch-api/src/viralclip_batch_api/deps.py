@@ -8,6 +8,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .bootstrap import Service
 from .commands import BatchCommands
+from .export_commands import ExportCommands
+from .export_repository import ExportRepository
 from .repository import Repository
 from .settings import BatchApiSettings
 
@@ -34,9 +36,19 @@ def get_commands(service: ServiceDep) -> BatchCommands:
     return service.commands
 
 
+def get_exports(service: ServiceDep) -> ExportRepository:
+    return service.exports
+
+
+def get_export_commands(service: ServiceDep) -> ExportCommands:
+    return service.export_commands
+
+
 SettingsDep = Annotated[BatchApiSettings, Depends(get_settings)]
 RepoDep = Annotated[Repository, Depends(get_repo)]
 CommandsDep = Annotated[BatchCommands, Depends(get_commands)]
+ExportsDep = Annotated[ExportRepository, Depends(get_exports)]
+ExportCommandsDep = Annotated[ExportCommands, Depends(get_export_commands)]
 
 
 def require_token(

@@ -4,7 +4,7 @@ Contract value types (`ClipBatchConfig`, `Clip`, `Video`, …) are reused, never
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AnyHttpUrl,
@@ -67,12 +67,37 @@ class VideoCreate(_In):
         default=None,
         min_length=2,
         max_length=35,
-        description="BCP-47 language of the speech; detected from the transcript when absent.",
+        description=(
+            "BCP-47 language of the speech; when absent, the one the transcript declares (Whisper's "
+            "`language`, WebVTT's `Language:`), else detected from the transcript."
+        ),
         examples=["id", "en"],
     )
     summary: str = Field(default="", max_length=5000)
-    transcript: list[TranscriptSegment] | str = Field(
-        description="Timed segments, or the text of a JSON, SRT or WebVTT transcript."
+    transcript: list[dict[str, Any]] | dict[str, Any] | str = Field(
+        description=(
+            "Timed segments (ours, or Whisper / faster-whisper / WhisperX output as it comes: a list of "
+            "segments or an object with `segments` and `language`), or the text of a JSON, SRT or "
+            "WebVTT transcript. See docs/TRANSCRIPTS.md."
+        ),
+        examples=[
+            [{"start_sec": 0.0, "end_sec": 2.5, "text": "Why the Moon?", "speaker": "Samuel Lawrence"}],
+            {
+                "language": "en",
+                "segments": [
+                    {
+                        "start": 0.0,
+                        "end": 1.2,
+                        "text": " Why the Moon?",
+                        "words": [
+                            {"word": " Why", "start": 0.0, "end": 0.3, "probability": 0.98},
+                            {"word": " the", "start": 0.3, "end": 0.5, "probability": 0.99},
+                            {"word": " Moon?", "start": 0.5, "end": 1.2, "probability": 0.97},
+                        ],
+                    }
+                ],
+            },
+        ],
     )
     transcript_format: TranscriptFormat | None = Field(
         default=None, description="Format of a text transcript; detected when absent."
@@ -300,7 +325,7 @@ class VideoUpload(BaseModel):
     duration_sec: float | None = None
     language: str | None = Field(default=None, description="Detected from the transcript when absent.")
     summary: str = ""
-    transcript: str = Field(description="JSON, SRT or WebVTT text, or a file of it.")
+    transcript: str = Field(description="JSON (ours or Whisper's), SRT or WebVTT text, or a file of it.")
     transcript_format: TranscriptFormat | None = None
     scenes: str | None = Field(default=None, description="JSON list of scene segments.")
 

@@ -1,6 +1,7 @@
 """The outbox relay: publishes the events that batch documents carry in their `outbox`, then marks them sent.
 
-Creating (or retrying) a batch writes the batch and its `batch.created` event in one document write.
+Creating (or retrying) a batch writes the batch and its `batch.created` event in one document write;
+requesting a clip export pushes its `clip.export_requested` into the batch's outbox the same way.
 The relay publishes every pending entry and sets its `sent_at`; it runs at start-up, when woken after a
 write, and every poll interval. A crash between the write and the publish strands nothing: the entry is
 still pending and the next relay publishes it. A crash between publish and mark re-publishes the same
@@ -12,6 +13,7 @@ and the relay goes on with the others.
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -25,6 +27,9 @@ from .repository import Repository
 from .settings import BatchApiSettings
 
 logger = logging.getLogger(__name__)
+
+
+BeforePublish = Callable[[Event], Awaitable[None]]
 
 
 class EventPublisher(Protocol):
@@ -48,9 +53,17 @@ class KafkaEventPublisher:
 class OutboxRelay:
     """Publishes pending outbox entries; `wake()` after a write, `run()` as the service's task."""
 
-    def __init__(self, repo: Repository, publisher: EventPublisher, *, poll_interval_sec: float) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        publisher: EventPublisher,
+        *,
+        poll_interval_sec: float,
+        before_publish: BeforePublish | None = None,
+    ) -> None:
         self._repo = repo
         self._publisher = publisher
+        self._before_publish = before_publish
         self._poll_interval_sec = poll_interval_sec
         self._wakeup = asyncio.Event()
 
@@ -80,6 +93,8 @@ class OutboxRelay:
         )
 
     async def _publish(self, batch_id: str, entry: OutboxEntry) -> None:
+        if self._before_publish is not None:  # e.g. an export request's document, before the render sees it
+            await self._before_publish(entry.event)
         with trace_context(entry.trace_context):  # the trace of the request that wrote it
             await self._publisher.publish(entry.topic, entry.event)
             await self._repo.mark_sent(batch_id, entry.event_id, at=datetime.now(UTC))

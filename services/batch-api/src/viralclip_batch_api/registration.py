@@ -8,6 +8,7 @@ from pathlib import Path
 from starlette.datastructures import UploadFile
 
 from viralclip_contracts import TranscriptSegment
+from viralclip_transcripts import with_words
 
 from .errors import ConflictError
 from .language_detection import resolve_language
@@ -17,7 +18,7 @@ from .public import video_public
 from .records import VideoRecord, utc_now
 from .repository import Repository
 from .settings import BatchApiSettings
-from .transcripts import parse_transcript
+from .transcripts import ImportedTranscript, import_transcript
 from .validation import check_scenes, check_transcript
 
 
@@ -28,12 +29,12 @@ async def register_video(
     video_id = data.video_id or f"v-{uuid.uuid4().hex[:12]}"
     if await repo.video(video_id) is not None:
         raise ConflictError(f"video {video_id!r} already exists")
-    source = (
-        data.transcript if isinstance(data.transcript, str) else [s.model_dump() for s in data.transcript]
-    )
     # CPU-bound (~0.3 s for a 10-hour WebVTT file): keep the event loop free for other requests.
-    transcript = await asyncio.to_thread(parse_transcript, source, data.transcript_format)
-    language, language_source = await asyncio.to_thread(resolve_language, data.language, None, transcript)
+    imported = await asyncio.to_thread(_imported, data)
+    transcript = imported.segments
+    language, language_source = await asyncio.to_thread(
+        resolve_language, data.language, imported.language, transcript
+    )
     if upload is not None:
         relative = upload_path(video_id, upload.filename)
         target = settings.media_root.resolve() / relative
@@ -58,6 +59,12 @@ async def register_video(
     if not await repo.insert_video(video):
         raise ConflictError(f"video {video_id!r} already exists")
     return video_public(video)
+
+
+def _imported(data: VideoCreate) -> ImportedTranscript:
+    """The parsed transcript, every segment with words (estimated where the transcript had none)."""
+    imported = import_transcript(data.transcript, data.transcript_format)
+    return ImportedTranscript(tuple(with_words(s) for s in imported.segments), imported.language)
 
 
 async def _checked_duration(

@@ -1,24 +1,28 @@
-"""Parse a transcript given as JSON segments, SRT or WebVTT into contract `TranscriptSegment`s.
+"""Parse a transcript given as JSON (ours, Whisper's, WhisperX's), SRT or WebVTT into `TranscriptSegment`s.
 
-Every failure is a `FieldError` naming where (`transcript[3].end_sec`, `transcript (SRT, line 12)`)
-and why, so the API can answer 422 with something a creator can fix.
+Every failure is a `FieldError` naming where (`transcript[3].words[2].end_sec`, `transcript (SRT, line
+12)`) and why, so the API can answer 422 with something a creator can fix. Words come from the JSON's
+`words` or WebVTT's inline timestamps; segments without them get estimated words at registration.
 """
 
 import json
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import srt
 import webvtt
-from pydantic import ValidationError
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from viralclip_contracts import TranscriptSegment
 
 from .errors import FieldError
+from .transcript_json import from_json
+from .vtt_words import cue_lines, has_inline_timestamps
 
-_SECONDS_ALIASES = {"start": "start_sec", "end": "end_sec"}
+_SRT_TAG = re.compile(r"</?[ibu]>|</?font[^>]*>|\{\\[^}]*\}")
 
 
 class TranscriptFormat(StrEnum):
@@ -39,61 +43,61 @@ def detect_format(text: str) -> TranscriptFormat:
     return TranscriptFormat.SRT
 
 
+@dataclass(frozen=True)
+class ImportedTranscript:
+    """A parsed transcript: segments sorted by start, and the language it declares (Whisper's
+    `language`, WebVTT's `Language:` header), if any."""
+
+    segments: tuple[TranscriptSegment, ...]
+    language: str | None = None
+
+
 def parse_transcript(
-    source: str | Sequence[Mapping[str, Any]],
+    source: str | Sequence[Mapping[str, Any]] | Mapping[str, Any],
     fmt: TranscriptFormat | None = None,
     *,
     field: str = "transcript",
 ) -> tuple[TranscriptSegment, ...]:
-    """Segments of `source` sorted by start; text is JSON/SRT/WebVTT (`fmt` or detected).
+    """Segments of `source` sorted by start (see `import_transcript`)."""
+    return import_transcript(source, fmt, field=field).segments
 
-    A list is taken as JSON segments. Raises `FieldError` naming the offending segment or line.
-    """
+
+def import_transcript(
+    source: str | Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    fmt: TranscriptFormat | None = None,
+    *,
+    field: str = "transcript",
+) -> ImportedTranscript:
+    """The transcript in `source`: text is JSON/SRT/WebVTT (`fmt` or detected); a list or an object is
+    taken as JSON already parsed. Raises `FieldError` naming the offending segment, word or line."""
     if not isinstance(source, str):
-        return _sorted(_from_items(source, field))
+        return _from_json(source, field)
     if not source.strip():
         raise FieldError(field, "is empty")
     chosen = fmt or detect_format(source)
     if chosen is TranscriptFormat.JSON:
-        return _sorted(_from_json_text(source, field))
+        return _from_json(_loaded(source, field), field)
     if chosen is TranscriptFormat.SRT:
-        return _sorted(_from_srt(source, field))
-    return _sorted(_from_vtt(source, field))
+        return ImportedTranscript(_sorted(_from_srt(source, field)))
+    return _from_vtt(source, field)
 
 
 def _sorted(segments: list[TranscriptSegment]) -> tuple[TranscriptSegment, ...]:
     return tuple(sorted(segments, key=lambda s: (s.start_sec, s.end_sec)))
 
 
-def _from_json_text(text: str, field: str) -> list[TranscriptSegment]:
+def _loaded(text: str, field: str) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise FieldError(
             field, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    if isinstance(data, dict) and isinstance(data.get("segments"), list):
-        data = data["segments"]
-    if not isinstance(data, list):
-        raise FieldError(field, "JSON must be a list of segments or an object with 'segments'")
-    return _from_items(data, field)
 
 
-def _from_items(items: Sequence[Any], field: str) -> list[TranscriptSegment]:
-    segments = []
-    for index, item in enumerate(items):
-        where = f"{field}[{index}]"
-        if not isinstance(item, Mapping):
-            raise FieldError(where, "must be an object with start_sec, end_sec and text")
-        normalised = {_SECONDS_ALIASES.get(key, key): value for key, value in item.items()}
-        try:
-            segment = TranscriptSegment.model_validate(normalised)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(part) for part in first["loc"])
-            raise FieldError(f"{where}.{loc}" if loc else where, first["msg"]) from None
-        segments.append(_checked(segment, f"{where}.end_sec"))
-    return segments
+def _from_json(data: Any, field: str) -> ImportedTranscript:
+    parsed = from_json(data, field)
+    return ImportedTranscript(_sorted(parsed.segments), parsed.language)
 
 
 def _checked(segment: TranscriptSegment, where: str) -> TranscriptSegment:
@@ -113,7 +117,7 @@ def _from_srt(text: str, field: str) -> list[TranscriptSegment]:
         raise FieldError(f"{field} (SRT)", f"bad timestamp: {exc}") from None
     segments = []
     for number, cue in enumerate(cues, start=1):
-        content = cue.content.strip()
+        content = _SRT_TAG.sub("", cue.content).strip()
         if "-->" in content:
             raise FieldError(f"{field} (SRT cue {number})", "its text contains a timing line: malformed cue")
         if not content:
@@ -127,28 +131,52 @@ def _from_srt(text: str, field: str) -> list[TranscriptSegment]:
     return segments
 
 
-def _from_vtt(text: str, field: str) -> list[TranscriptSegment]:
+def _from_vtt(text: str, field: str) -> ImportedTranscript:
     try:
         document = webvtt.WebVTT.from_string(text.lstrip("\ufeff"), strict=True)
     except MalformedFileError:
         raise FieldError(f"{field} (WebVTT)", "must start with the line 'WEBVTT'") from None
     except MalformedCaptionError as exc:
         raise FieldError(f"{field} (WebVTT)", f"malformed cue: {exc}") from None
-    segments = []
+    inline = any(has_inline_timestamps(caption.raw_text) for caption in document.captions)
+    segments: list[TranscriptSegment] = []
+    previous: str | None = None
     for number, caption in enumerate(document.captions, start=1):
-        content = caption.text.strip()
-        if not content:
+        start, end = _vtt_seconds(caption.start_time), _vtt_seconds(caption.end_time)
+        where = f"{field} (WebVTT cue {number})"
+        if not inline:
+            content = caption.text.strip()
+            if content:
+                segment = TranscriptSegment(start_sec=start, end_sec=end, text=content, speaker=caption.voice)
+                segments.append(_checked(segment, where))
             continue
-        segment = TranscriptSegment(
-            start_sec=_vtt_seconds(caption.start_time),
-            end_sec=_vtt_seconds(caption.end_time),
-            text=content,
-            speaker=caption.voice,
+        _checked(TranscriptSegment(start_sec=start, end_sec=end, text=""), where)
+        lines = cue_lines(caption.raw_text, start, end, previous)
+        timed = [line for line in lines if line.words]
+        if timed:
+            words = tuple(word for line in timed for word in line.words)
+            text = " ".join(line.text for line in timed)
+            segments.append(
+                TranscriptSegment(start_sec=start, end_sec=end, text=text, speaker=caption.voice, words=words)
+            )
+        segments.extend(
+            TranscriptSegment(start_sec=start, end_sec=end, text=line.text, speaker=caption.voice)
+            for line in lines
+            if not line.words
         )
-        segments.append(_checked(segment, f"{field} (WebVTT cue {number})"))
+        if lines:
+            previous = lines[-1].text
     if not segments:
         raise FieldError(field, "WebVTT contains no cues")
-    return segments
+    return ImportedTranscript(_sorted(segments), _vtt_language(document.metadata))
+
+
+def _vtt_language(metadata: Sequence[str]) -> str | None:
+    for line in metadata:
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "language" and 2 <= len(value.strip()) <= 35:
+            return value.strip()
+    return None
 
 
 def _vtt_seconds(stamp: Any) -> float:

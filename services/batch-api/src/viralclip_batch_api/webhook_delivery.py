@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from viralclip_contracts import Stage
+from viralclip_contracts import ExportStatus, Stage
 from viralclip_runtime import TRANSIENT_ERRORS
 
 from . import webhooks
@@ -77,14 +77,37 @@ class WebhookSender:
         """Record the delivery of a terminal batch (idempotent: once per job and status)."""
         if not batch.webhook_url or state.status not in (BatchStatus.READY, BatchStatus.FAILED):
             return
-        now = datetime.now(UTC)
-        payload = payload_for(batch, state, now)
+        await self._record(payload_for(batch, state, datetime.now(UTC)), batch.webhook_url)
+
+    async def enqueue_export(
+        self, batch: BatchRecord, export: webhooks.ExportSummary, request_number: int
+    ) -> None:
+        """Record the delivery of an export that ended (idempotent: once per export request and status)."""
+        if not batch.webhook_url or export.status not in (ExportStatus.DONE, ExportStatus.FAILED):
+            return
+        payload = webhooks.WebhookPayload(
+            event="clip_export.done" if export.status is ExportStatus.DONE else "clip_export.failed",
+            delivery_id=webhooks.export_delivery_id(export.export_id, request_number, export.status),
+            batch_id=batch.batch_id,
+            video_id=batch.video_id,
+            job_id=batch.current_job_id,
+            status=batch.status,
+            stage=Stage(batch.stage),
+            clips_total=batch.clips_total,
+            error_message=export.error_message,
+            occurred_at=datetime.now(UTC),
+            export=export,
+        )
+        await self._record(payload, batch.webhook_url)
+
+    async def _record(self, payload: webhooks.WebhookPayload, url: str) -> None:
+        now = payload.occurred_at
         await self._repo.record_delivery(
             WebhookDelivery(
                 delivery_id=payload.delivery_id,
                 batch_id=payload.batch_id,
                 job_id=payload.job_id,
-                url=batch.webhook_url,
+                url=url,
                 body=webhooks.encode(payload).decode(),
                 event=payload.event,
                 next_attempt_at=now,

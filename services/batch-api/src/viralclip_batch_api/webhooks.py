@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from standardwebhooks import Webhook
 
-from viralclip_contracts import Stage
+from viralclip_contracts import ExportStatus, Stage
 
 from .projection import BatchStatus
 
@@ -30,10 +30,26 @@ DELIVERY_HEADER = "X-Viralclip-Delivery"
 _SCHEME = "sha256="
 
 
-class WebhookPayload(BaseModel):
-    """The batch summary POSTed to a batch's `webhook_url` when it becomes ready or failed."""
+class ExportSummary(BaseModel):
+    """The export that ended, in a `clip_export.done` / `clip_export.failed` delivery."""
 
-    event: Literal["clip_batch.ready", "clip_batch.failed"]
+    export_id: str
+    clip_id: str
+    status: ExportStatus
+    file_path: str | None = None
+    download_url: str | None = None
+    size_bytes: int | None = None
+    duration_sec: float | None = None
+    width: int | None = None
+    height: int | None = None
+    error_message: str | None = None
+
+
+class WebhookPayload(BaseModel):
+    """The batch summary POSTed to a batch's `webhook_url` when it becomes ready or failed, and when
+    one of its exports is done or failed (then `export` says which; the rest is the batch's state)."""
+
+    event: Literal["clip_batch.ready", "clip_batch.failed", "clip_export.done", "clip_export.failed"]
     delivery_id: str
     batch_id: str
     video_id: str
@@ -43,11 +59,18 @@ class WebhookPayload(BaseModel):
     clips_total: int | None = None
     error_message: str | None = None
     occurred_at: datetime = Field(description="When the batch reached this status (UTC).")
+    export: ExportSummary | None = Field(default=None, description="Only in `clip_export.*` deliveries.")
 
 
 def delivery_id(batch_id: str, job_id: str, status: BatchStatus) -> str:
     """Stable id of the one delivery a job's terminal status gets, so a replay never sends twice."""
     digest = hashlib.sha256(f"{batch_id}:{job_id}:{status}".encode()).hexdigest()
+    return f"wh-{digest[:20]}"
+
+
+def export_delivery_id(export_id: str, request_number: int, status: ExportStatus) -> str:
+    """Stable id of the one delivery an export request's end gets (a re-requested export, a new one)."""
+    digest = hashlib.sha256(f"export:{export_id}:{request_number}:{status}".encode()).hexdigest()
     return f"wh-{digest[:20]}"
 
 

@@ -10,7 +10,7 @@ MAX_SKIP = 2**63 - 1
 _DESCRIPTIONS = {
     400: "The body could not be read as JSON (e.g. it is not UTF-8).",
     401: "Missing or wrong bearer token (only when VIRALCLIP_API_TOKEN is set).",
-    404: "No such video, clip batch or clip.",
+    404: "No such video, clip batch, clip or export.",
     409: "The resource's state does not allow this.",
 }
 

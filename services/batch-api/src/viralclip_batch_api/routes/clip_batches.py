@@ -81,10 +81,12 @@ async def read_clip_batch(batch_id: str, repo: RepoDep) -> ClipBatchPublic:
 @router.get(
     "/clip-batches/{batch_id}/events",
     response_class=EventSourceResponse,
-    summary="Server-sent progress events until the batch is ready, final or failed",
+    summary="Server-sent progress events until the batch is ready, final or failed and no export of it "
+    "is in flight",
     responses={
         200: {
-            "description": "A stream of `progress` events, each a BatchProgressPublic.",
+            "description": "A stream of `progress` events, each a BatchProgressPublic, and `export` "
+            "events, each an ExportProgressPublic.",
             "content": {
                 "text/event-stream": {"schema": {"$ref": "#/components/schemas/BatchProgressPublic"}}
             },
@@ -96,7 +98,11 @@ async def clip_batch_events(batch_id: str, service: ServiceDep) -> EventSourceRe
     if await service.repo.batch(batch_id) is None:
         raise NotFoundError("clip batch", batch_id)
     events = progress_events(
-        service.repo, service.changes, batch_id, refresh_sec=service.settings.sse_refresh_sec
+        service.repo,
+        service.changes,
+        batch_id,
+        refresh_sec=service.settings.sse_refresh_sec,
+        exports=service.exports,
     )
     return EventSourceResponse(events, ping=service.settings.sse_ping_sec)
 
