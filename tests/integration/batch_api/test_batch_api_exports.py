@@ -13,9 +13,9 @@ import pytest
 from httpx_sse import aconnect_sse
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_batch_api.export_settings import request_event_id
-from viralclip_batch_api.records import OutboxEntry, utc_now
-from viralclip_batch_api.repository import to_document
+from viralclip_batch_api.adapters.repository import to_document
+from viralclip_batch_api.core.export_settings import request_event_id
+from viralclip_batch_api.core.records import OutboxEntry, utc_now
 from viralclip_contracts import (
     CLIP_EXPORT_REQUESTED,
     AspectRatio,

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_batch_api.fleet_status import worker_statuses
-from viralclip_batch_api.records import utc_now
+from viralclip_batch_api.adapters.fleet_status import worker_statuses
+from viralclip_batch_api.core.records import utc_now
 from viralclip_runtime.heartbeat import WORKER_HEARTBEATS, Heartbeat
 
 pytestmark = pytest.mark.integration

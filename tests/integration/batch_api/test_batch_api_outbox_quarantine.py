@@ -7,10 +7,10 @@ import pytest
 from prometheus_client import CollectorRegistry
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_batch_api.metrics import BatchMetrics
-from viralclip_batch_api.outbox import OutboxRelay
-from viralclip_batch_api.records import BatchRecord, OutboxEntry, utc_now
-from viralclip_batch_api.repository import Repository
+from viralclip_batch_api.adapters.metrics import BatchMetrics
+from viralclip_batch_api.adapters.outbox import OutboxRelay
+from viralclip_batch_api.adapters.repository import Repository
+from viralclip_batch_api.core.records import BatchRecord, OutboxEntry, utc_now
 from viralclip_contracts import BatchCreated, ClipBatchConfig, Event
 
 pytestmark = pytest.mark.integration

@@ -13,15 +13,15 @@ import pytest
 from prometheus_client import CollectorRegistry
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_batch_api.changes import BatchChanges
-from viralclip_batch_api.deadlines import DeadlineRules
-from viralclip_batch_api.metrics import BatchMetrics
-from viralclip_batch_api.projection import BatchState
-from viralclip_batch_api.projector import Projector
-from viralclip_batch_api.public import batch_public
-from viralclip_batch_api.records import BatchRecord, OutboxEntry, utc_now
-from viralclip_batch_api.repository import JOBS, Repository
-from viralclip_batch_api.stall_watch import BatchDeadlines, StallWatch
+from viralclip_batch_api.adapters.changes import BatchChanges
+from viralclip_batch_api.adapters.metrics import BatchMetrics
+from viralclip_batch_api.adapters.projector import Projector
+from viralclip_batch_api.adapters.repository import JOBS, Repository
+from viralclip_batch_api.adapters.stall_watch import BatchDeadlines, StallWatch
+from viralclip_batch_api.api.public import batch_public
+from viralclip_batch_api.core.deadlines import DeadlineRules
+from viralclip_batch_api.core.projection import BatchState
+from viralclip_batch_api.core.records import BatchRecord, OutboxEntry, utc_now
 from viralclip_contracts import (
     BatchCreated,
     ClipBatchConfig,

@@ -9,14 +9,14 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 from standardwebhooks import Webhook
 
-from viralclip_batch_api import webhooks
-from viralclip_batch_api.projection import BatchState, BatchStatus
-from viralclip_batch_api.records import BatchRecord, utc_now
-from viralclip_batch_api.repository import Repository
+from viralclip_batch_api.adapters.repository import Repository
+from viralclip_batch_api.adapters.webhook_guard import DestinationGuard
+from viralclip_batch_api.adapters.webhook_sender import WebhookSender
+from viralclip_batch_api.core import webhooks
+from viralclip_batch_api.core.projection import BatchState, BatchStatus
+from viralclip_batch_api.core.records import BatchRecord, utc_now
+from viralclip_batch_api.core.webhook_destinations import Allowlist
 from viralclip_batch_api.settings import BatchApiSettings
-from viralclip_batch_api.webhook_delivery import WebhookSender
-from viralclip_batch_api.webhook_destinations import Allowlist
-from viralclip_batch_api.webhook_guard import DestinationGuard
 from viralclip_contracts import ClipBatchConfig
 from viralclip_testkit.dns import static_resolver
 from viralclip_testkit.waiting import eventually

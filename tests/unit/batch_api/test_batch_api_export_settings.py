@@ -2,7 +2,7 @@
 
 import pytest
 
-from viralclip_batch_api.export_settings import (
+from viralclip_batch_api.core.export_settings import (
     REFRAME_BY_VIDEO_TYPE,
     default_settings,
     export_id,

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-from viralclip_batch_api.export_state import (
+from viralclip_batch_api.core.export_state import (
     ExportOutcome,
     ExportState,
     apply_request,

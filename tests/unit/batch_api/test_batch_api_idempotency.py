@@ -2,8 +2,9 @@
 
 import pytest
 
-from viralclip_batch_api.errors import FieldError
-from viralclip_batch_api.idempotency import (
+from viralclip_batch_api.api.models import ClipBatchCreate
+from viralclip_batch_api.core.errors import FieldError
+from viralclip_batch_api.core.idempotency import (
     IDEMPOTENCY_HEADER,
     Replay,
     batch_id_for_key,
@@ -12,7 +13,6 @@ from viralclip_batch_api.idempotency import (
     fingerprint,
     validate_key,
 )
-from viralclip_batch_api.models import ClipBatchCreate
 
 
 def _body(**fields: object) -> ClipBatchCreate:

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 from opentelemetry.sdk.trace import TracerProvider
 
-from viralclip_batch_api.projection import BatchState, BatchStatus
-from viralclip_batch_api.public import batch_public, clip_public, progress_public
-from viralclip_batch_api.records import BatchRecord, Idempotency, OutboxEntry, utc_now
-from viralclip_batch_api.repository import clip_edit_fields, to_document
+from viralclip_batch_api.adapters.repository import clip_edit_fields, to_document
+from viralclip_batch_api.api.public import batch_public, clip_public, progress_public
+from viralclip_batch_api.core.projection import BatchState, BatchStatus
+from viralclip_batch_api.core.records import BatchRecord, Idempotency, OutboxEntry, utc_now
 from viralclip_contracts import BatchCreated, Clip, ClipBatchConfig, Grade, Stage
 from viralclip_runtime import current_trace_headers
 

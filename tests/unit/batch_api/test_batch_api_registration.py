@@ -6,10 +6,11 @@ from typing import Any, cast
 
 import pytest
 
-from viralclip_batch_api import registration, transcripts
-from viralclip_batch_api.models import VideoCreate
-from viralclip_batch_api.records import VideoRecord
-from viralclip_batch_api.repository import Repository
+from viralclip_batch_api.adapters.repository import Repository
+from viralclip_batch_api.api.models import VideoCreate
+from viralclip_batch_api.core import transcripts
+from viralclip_batch_api.core.records import VideoRecord
+from viralclip_batch_api.service_layer import registration
 from viralclip_batch_api.settings import BatchApiSettings
 
 SRT = "1\n00:00:00,500 --> 00:00:01,500\nHello there.\n"

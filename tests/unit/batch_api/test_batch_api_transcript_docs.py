@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from viralclip_batch_api.transcripts import import_transcript
+from viralclip_batch_api.core.transcripts import import_transcript
 
 DOC = (Path(__file__).resolve().parents[3] / "docs" / "TRANSCRIPTS.md").read_text(encoding="utf-8")
 FORMATS = DOC[DOC.index("## JSON") : DOC.index("## Estimated words")]

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from viralclip_batch_api.errors import FieldError
-from viralclip_batch_api.transcripts import ImportedTranscript, import_transcript
+from viralclip_batch_api.core.errors import FieldError
+from viralclip_batch_api.core.transcripts import ImportedTranscript, import_transcript
 
 FILES = Path(__file__).parent / "transcripts"
 

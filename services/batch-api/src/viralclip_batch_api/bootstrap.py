@@ -19,21 +19,21 @@ from pydantic import Field
 from viralclip_contracts import BATCH_CREATED, EXPORT_TOPICS, PIPELINE_TOPICS, BatchCreated, PipelineEvent
 from viralclip_runtime import WorkerContext, ensure_topics, worker_context
 
-from .changes import BatchChanges
-from .commands import BatchCommands
-from .export_commands import ExportCommands, record_if_export_request
-from .export_projector import ExportProjector, subscribe_exports
-from .export_repository import ExportRecord, ExportRepository
-from .export_webhooks import export_webhook
-from .metrics import BatchMetrics
-from .outbox import EventPublisher, KafkaEventPublisher, OutboxRelay
-from .projector import Projector
-from .repository import Repository
+from .adapters.changes import BatchChanges
+from .adapters.export_projector import ExportProjector, subscribe_exports
+from .adapters.export_repository import ExportRecord, ExportRepository
+from .adapters.export_webhooks import export_webhook
+from .adapters.metrics import BatchMetrics
+from .adapters.outbox import EventPublisher, KafkaEventPublisher, OutboxRelay
+from .adapters.projector import Projector
+from .adapters.repository import Repository
+from .adapters.stall_watch import BatchDeadlines, StallWatch
+from .adapters.webhook_guard import DestinationGuard, Resolver, system_resolver
+from .adapters.webhook_sender import WebhookSender
+from .core.webhook_destinations import Allowlist
+from .service_layer.commands import BatchCommands
+from .service_layer.export_commands import ExportCommands, record_if_export_request
 from .settings import BatchApiSettings
-from .stall_watch import BatchDeadlines, StallWatch
-from .webhook_delivery import WebhookSender
-from .webhook_destinations import Allowlist
-from .webhook_guard import DestinationGuard, Resolver, system_resolver
 
 SERVICE = "batch-api"
 logger = logging.getLogger(__name__)

@@ -11,14 +11,14 @@ from collections.abc import AsyncIterator
 
 from sse_starlette import ServerSentEvent
 
-from .changes import BatchChanges
-from .errors import NotFoundError
+from ..adapters.changes import BatchChanges
+from ..adapters.export_repository import ExportRepository
+from ..adapters.repository import Repository
+from ..core.errors import NotFoundError
+from ..core.records import utc_now
 from .export_models import ExportProgressPublic, export_progress, export_public
-from .export_repository import ExportRepository
 from .models import BatchProgressPublic
 from .public import progress_public
-from .records import utc_now
-from .repository import Repository
 
 EVENT_NAME = "progress"
 EXPORT_EVENT_NAME = "export"

@@ -4,8 +4,8 @@ from collections.abc import Sequence
 
 from viralclip_contracts import Clip, ClipBatchConfig, ClipStatus, SceneSegment, TranscriptSegment
 
+from ..api.models import ClipUpdate
 from .errors import FieldError
-from .models import ClipUpdate
 
 # Transcripts and scene lists often overrun the probed duration by a frame or a rounding step.
 DURATION_SLACK_SEC = 1.0

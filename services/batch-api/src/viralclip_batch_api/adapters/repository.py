@@ -18,8 +18,8 @@ from pymongo.errors import DuplicateKeyError
 
 from viralclip_contracts import Clip
 
-from .projection import BatchState
-from .records import (
+from ..core.projection import BatchState
+from ..core.records import (
     BatchRecord,
     DeliveryStatus,
     JobRecord,

@@ -7,10 +7,10 @@ from fastapi.responses import FileResponse
 
 from viralclip_contracts import ExportStatus
 
+from ...core.errors import ConflictError, NotFoundError
+from ...settings import API_PREFIX
 from ..deps import ExportCommandsDep, ExportsDep, RepoDep, SettingsDep
-from ..errors import ConflictError, NotFoundError
 from ..export_models import BatchExportCreate, ExportCreate, ExportPublic, ExportsPublic, export_public
-from ..settings import API_PREFIX
 from . import MAX_SKIP, error_responses
 from .clip_batches import REPLAYED_HEADER
 

@@ -2,9 +2,9 @@
 
 from viralclip_contracts import Clip
 
+from ..core.records import BatchRecord, VideoRecord
+from ..settings import API_PREFIX
 from .models import BatchProgressPublic, ClipBatchPublic, ClipPublic, VideoPublic, VideoSummaryPublic
-from .records import BatchRecord, VideoRecord
-from .settings import API_PREFIX
 
 
 def video_public(video: VideoRecord) -> VideoPublic:

@@ -16,8 +16,8 @@ from pymongo.errors import DuplicateKeyError
 
 from viralclip_contracts import ExportStatus
 
-from .export_state import ExportState
-from .records import OutboxEntry
+from ..core.export_state import ExportState
+from ..core.records import OutboxEntry
 from .repository import CLIP_BATCHES, CLIPS, Document, to_document
 
 EXPORTS = "exports"

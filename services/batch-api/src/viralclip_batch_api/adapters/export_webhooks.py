@@ -1,10 +1,10 @@
 """The webhook call when an export ends: the batch's webhook gets a `clip_export.done` / `.failed`."""
 
-from .export_models import download_url
+from ..api.export_models import download_url
+from ..core.webhooks import ExportSummary
 from .export_repository import ExportRecord
 from .repository import Repository
-from .webhook_delivery import WebhookSender
-from .webhooks import ExportSummary
+from .webhook_sender import WebhookSender
 
 
 def export_summary(record: ExportRecord) -> ExportSummary:

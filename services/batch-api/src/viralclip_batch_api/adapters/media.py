@@ -24,7 +24,7 @@ from viralclip_media import (
 )
 from viralclip_media import resolve_media_path as resolve_in_media_root
 
-from .errors import FieldError
+from ..core.errors import FieldError
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _CHUNK = 1024 * 1024

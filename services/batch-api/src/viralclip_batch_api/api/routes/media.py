@@ -11,11 +11,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from viralclip_media import MediaPathError, resolve_media_path
 
+from ...core.errors import NotFoundError
+from ...core.media_links import link_is_valid, signed_query, signing_key
+from ...settings import API_PREFIX, BatchApiSettings
 from ..deps import RepoDep, SettingsDep, require_token
-from ..errors import NotFoundError
-from ..media_links import link_is_valid, signed_query, signing_key
 from ..models import MediaLinkPublic
-from ..settings import API_PREFIX, BatchApiSettings
 from . import error_responses
 
 router = APIRouter(prefix="/videos", tags=["videos"])

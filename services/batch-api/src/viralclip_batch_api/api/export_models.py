@@ -7,9 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from viralclip_contracts import AspectRatio, ExportStatus, ReframeMode, RenderResolution, RenderSettings
 
-from .export_repository import ExportRecord
-from .export_state import shown_progress, shown_status
-from .settings import API_PREFIX
+from ..adapters.export_repository import ExportRecord
+from ..core.export_state import shown_progress, shown_status
+from ..settings import API_PREFIX
 
 MAX_CLIPS_PER_REQUEST = 50
 ClipId = Annotated[str, Field(min_length=1, max_length=200)]

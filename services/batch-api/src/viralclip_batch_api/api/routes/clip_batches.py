@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 from sse_starlette import EventSourceResponse
 
+from ...core.errors import NotFoundError
+from ...core.idempotency import IDEMPOTENCY_HEADER
+from ...settings import API_PREFIX
 from ..deps import CommandsDep, RepoDep, ServiceDep
-from ..errors import NotFoundError
-from ..idempotency import IDEMPOTENCY_HEADER
 from ..models import ClipBatchCreate, ClipBatchesPublic, ClipBatchPublic
 from ..public import batch_public
-from ..settings import API_PREFIX
 from ..sse import progress_events
 from . import MAX_SKIP, error_responses
 

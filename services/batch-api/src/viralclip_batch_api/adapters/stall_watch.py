@@ -31,9 +31,9 @@ from viralclip_contracts import (
 )
 from viralclip_runtime import TRANSIENT_ERRORS, derived_event_id
 
-from .deadlines import WATCHED_STAGES, Action, DeadlineRules, failure_message, judge, stage_deadline_sec
+from ..core.deadlines import WATCHED_STAGES, Action, DeadlineRules, failure_message, judge, stage_deadline_sec
+from ..core.records import BatchRecord, OutboxEntry, Stall, utc_now
 from .projector import Projector
-from .records import BatchRecord, OutboxEntry, Stall, utc_now
 from .repository import Repository
 
 logger = logging.getLogger(__name__)

@@ -13,16 +13,16 @@ from collections.abc import Callable, Sequence
 from viralclip_contracts import Clip, ClipExportRequested, Event
 from viralclip_runtime import current_trace_headers
 
-from .changes import BatchChanges
-from .errors import ConflictError, FieldError, NotFoundError
-from .export_models import BatchExportCreate, ExportCreate, ExportPublic, export_public
-from .export_repository import ExportRecord, ExportRepository
-from .export_settings import export_id, request_event_id, resolve_settings
-from .export_state import apply_request, new_export, next_request_number
-from .projection import BatchStatus
-from .projector import ProjectionContention
-from .records import BatchRecord, OutboxEntry, utc_now
-from .repository import Repository
+from ..adapters.changes import BatchChanges
+from ..adapters.export_repository import ExportRecord, ExportRepository
+from ..adapters.projector import ProjectionContention
+from ..adapters.repository import Repository
+from ..api.export_models import BatchExportCreate, ExportCreate, ExportPublic, export_public
+from ..core.errors import ConflictError, FieldError, NotFoundError
+from ..core.export_settings import export_id, request_event_id, resolve_settings
+from ..core.export_state import apply_request, new_export, next_request_number
+from ..core.projection import BatchStatus
+from ..core.records import BatchRecord, OutboxEntry, utc_now
 
 PRODUCER = "batch-api"
 _MAX_RACES = 20

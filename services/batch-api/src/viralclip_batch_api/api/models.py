@@ -30,9 +30,9 @@ from viralclip_contracts import (
     VideoType,
 )
 
-from .language_detection import LanguageSource
-from .projection import BatchStatus
-from .transcripts import TranscriptFormat
+from ..core.language_detection import LanguageSource
+from ..core.projection import BatchStatus
+from ..core.transcripts import TranscriptFormat
 
 Seconds = Annotated[float, Field(ge=0)]
 

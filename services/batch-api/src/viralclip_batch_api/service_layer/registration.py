@@ -10,16 +10,16 @@ from starlette.datastructures import UploadFile
 from viralclip_contracts import TranscriptSegment
 from viralclip_transcripts import with_words
 
-from .errors import ConflictError
-from .language_detection import resolve_language
-from .media import probe_duration, resolve_media_path, staged_upload, upload_path
-from .models import VideoCreate, VideoPublic
-from .public import video_public
-from .records import VideoRecord, utc_now
-from .repository import Repository
-from .settings import BatchApiSettings
-from .transcripts import ImportedTranscript, import_transcript
-from .validation import check_scenes, check_transcript
+from ..adapters.media import probe_duration, resolve_media_path, staged_upload, upload_path
+from ..adapters.repository import Repository
+from ..api.models import VideoCreate, VideoPublic
+from ..api.public import video_public
+from ..core.errors import ConflictError
+from ..core.language_detection import resolve_language
+from ..core.records import VideoRecord, utc_now
+from ..core.transcripts import ImportedTranscript, import_transcript
+from ..core.validation import check_scenes, check_transcript
+from ..settings import BatchApiSettings
 
 
 async def register_video(

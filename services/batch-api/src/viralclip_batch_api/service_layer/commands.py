@@ -11,16 +11,16 @@ from datetime import datetime
 from viralclip_contracts import BATCH_CREATED, BatchCreated, ClipBatchConfig
 from viralclip_runtime import current_trace_headers, derived_event_id
 
-from . import idempotency
-from .errors import ConflictError, FieldError, NotFoundError
-from .models import ClipBatchCreate, ClipBatchPublic, ClipPublic, ClipUpdate
-from .projection import BatchStatus, finalize, restart
-from .public import batch_public, clip_public
-from .records import BatchRecord, Idempotency, OutboxEntry, utc_now
-from .repository import Repository
-from .settings import BatchApiSettings
-from .validation import check_timeframe, edited_clip
-from .webhook_guard import DestinationGuard, DestinationRefused, DestinationUnresolved
+from ..adapters.repository import Repository
+from ..adapters.webhook_guard import DestinationGuard, DestinationRefused, DestinationUnresolved
+from ..api.models import ClipBatchCreate, ClipBatchPublic, ClipPublic, ClipUpdate
+from ..api.public import batch_public, clip_public
+from ..core import idempotency
+from ..core.errors import ConflictError, FieldError, NotFoundError
+from ..core.projection import BatchStatus, finalize, restart
+from ..core.records import BatchRecord, Idempotency, OutboxEntry, utc_now
+from ..core.validation import check_timeframe, edited_clip
+from ..settings import BatchApiSettings
 
 PRODUCER = "batch-api"
 _MAX_RACES = 20

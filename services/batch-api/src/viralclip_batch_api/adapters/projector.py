@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 
 from viralclip_contracts import BatchFailed, PipelineEvent
 
+from ..core.projection import BatchState, apply_event
+from ..core.records import BatchRecord, JobRecord, LastEvent, utc_now
 from .changes import BatchChanges
-from .projection import BatchState, apply_event
-from .records import BatchRecord, JobRecord, LastEvent, utc_now
 from .repository import Repository
 
 logger = logging.getLogger(__name__)

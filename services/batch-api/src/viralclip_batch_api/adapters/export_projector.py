@@ -31,12 +31,12 @@ from viralclip_contracts import (
 from viralclip_runtime import Inbox, WorkerContext, consumer_options, deliver
 from viralclip_runtime.kafka import consumer_group
 
+from ..core.export_state import ExportOutcome, ExportResult, apply_result
+from ..core.records import utc_now
+from ..settings import BatchApiSettings
 from .changes import BatchChanges
 from .export_repository import ExportRecord, ExportRepository
-from .export_state import ExportOutcome, ExportResult, apply_result
 from .projector import ProjectionContention
-from .records import utc_now
-from .settings import BatchApiSettings
 
 EXPORTS_CONSUMER = "batch-api-exports"
 RESULT_TOPICS = (CLIP_EXPORTED, CLIP_EXPORT_FAILED)

@@ -7,12 +7,12 @@ from fastapi.responses import FileResponse
 
 from viralclip_media import MediaPathError, resolve_media_path
 
-from ..commands import edit_clip
+from ...core.errors import NotFoundError
+from ...core.validation import transcript_excerpt
+from ...service_layer.commands import edit_clip
 from ..deps import RepoDep, SettingsDep
-from ..errors import NotFoundError
 from ..models import ClipDetailPublic, ClipPublic, ClipsPublic, ClipUpdate
 from ..public import clip_public
-from ..validation import transcript_excerpt
 from . import MAX_SKIP, error_responses
 
 router = APIRouter(tags=["clips"])

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from .webhook_destinations import (
+from ..core.webhook_destinations import (
     Allowlist,
     DestinationRefused,
     IPAddress,

@@ -15,14 +15,14 @@ from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from pydantic import BaseModel
 
-from .bootstrap import Ports, build_service, start_service, stop_service
+from ..bootstrap import Ports, build_service, start_service, stop_service
+from ..core.errors import ConflictError, FieldError, NotFoundError
+from ..settings import API_PREFIX, BatchApiSettings
 from .deps import require_token
-from .errors import ConflictError, FieldError, NotFoundError
 from .export_models import ExportProgressPublic
 from .models import BatchProgressPublic, VideoCreate, VideoUpload
 from .review_page import install_review_page
 from .routes import clip_batches, clips, exports, health, media, observability, videos
-from .settings import API_PREFIX, BatchApiSettings
 
 _DOC_ONLY_MODELS: tuple[type[BaseModel], ...] = (
     VideoCreate,

@@ -6,12 +6,12 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from .bootstrap import Service
-from .commands import BatchCommands
-from .export_commands import ExportCommands
-from .export_repository import ExportRepository
-from .repository import Repository
-from .settings import BatchApiSettings
+from ..adapters.export_repository import ExportRepository
+from ..adapters.repository import Repository
+from ..bootstrap import Service
+from ..service_layer.commands import BatchCommands
+from ..service_layer.export_commands import ExportCommands
+from ..settings import BatchApiSettings
 
 _bearer = HTTPBearer(auto_error=False, description="Needed when VIRALCLIP_API_TOKEN is set.")
 

@@ -18,11 +18,11 @@ import httpx
 from viralclip_contracts import ExportStatus, Stage
 from viralclip_runtime import TRANSIENT_ERRORS
 
-from . import webhooks
-from .projection import BatchState, BatchStatus
-from .records import BatchRecord, DeliveryStatus, WebhookAttempt, WebhookDelivery
+from ..core import webhooks
+from ..core.projection import BatchState, BatchStatus
+from ..core.records import BatchRecord, DeliveryStatus, WebhookAttempt, WebhookDelivery
+from ..settings import BatchApiSettings
 from .repository import Repository
-from .settings import BatchApiSettings
 from .webhook_guard import DestinationGuard, DestinationRefused, DestinationUnresolved
 
 logger = logging.getLogger(__name__)

@@ -22,9 +22,9 @@ from faststream.kafka import KafkaBroker
 from viralclip_contracts import Event
 from viralclip_runtime import TRANSIENT_ERRORS, publish_event, trace_context
 
-from .records import OutboxEntry
+from ..core.records import OutboxEntry
+from ..settings import BatchApiSettings
 from .repository import Repository
-from .settings import BatchApiSettings
 
 logger = logging.getLogger(__name__)
 

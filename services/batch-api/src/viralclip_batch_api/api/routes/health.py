@@ -7,10 +7,10 @@ from dataclasses import asdict
 from fastapi import APIRouter, Response, status
 from pymongo.errors import PyMongoError
 
+from ...adapters.fleet_status import worker_statuses
+from ...core.records import utc_now
 from ..deps import ServiceDep
-from ..fleet_status import worker_statuses
 from ..models import FleetStatusPublic, HealthPublic, ReadinessPublic, WorkerStatusPublic
-from ..records import utc_now
 
 router = APIRouter(tags=["health"])
 

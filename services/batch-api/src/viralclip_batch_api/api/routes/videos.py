@@ -11,11 +11,11 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from ...core.errors import FieldError, NotFoundError
+from ...service_layer.registration import register_video
 from ..deps import RepoDep, SettingsDep
-from ..errors import FieldError, NotFoundError
 from ..models import ErrorPublic, VideoCreate, VideoPublic, VideosPublic
 from ..public import video_public, video_summary
-from ..registration import register_video
 from . import MAX_SKIP, VALIDATION_ERROR_RESPONSE, error_responses
 
 router = APIRouter(prefix="/videos", tags=["videos"])
