@@ -7,11 +7,11 @@ BIN    := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-TYPED := contracts/src services/runtime/src services/media/src services/windowing/src services/scoring/src \
+TYPED := contracts/src services/runtime/src services/media/src services/transcripts/src services/windowing/src services/scoring/src \
          services/thumbnail/src services/render/src services/batch-api/src deploy/local/src tests/support/src
 
 .PHONY: help install lint typecheck test test-unit test-integration test-e2e test-faults \
-        test-containers up stack demo bench schemas asyncapi clean browser
+        test-containers up stack demo bench schemas asyncapi clean browser compose-cli
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -33,7 +33,7 @@ lint: install ## ruff lint + format check
 typecheck: install ## mypy (strict) on every package
 	$(BIN)/mypy $(TYPED)
 
-test: lint typecheck browser ## lint, types and the whole test suite (unit, integration, e2e, faults, browser)
+test: lint typecheck browser compose-cli ## lint, types and the whole test suite (unit, integration, e2e, faults, browser)
 	$(BIN)/pytest
 
 browser: ## Debian's chromium for the browser tests: installed with apt when missing (as root)
@@ -43,6 +43,15 @@ browser: ## Debian's chromium for the browser tests: installed with apt when mis
 	else \
 		echo "make browser: the browser tests need Debian's chromium: apt-get install chromium (as root)," \
 			"or set VIRALCLIP_CHROMIUM to a Chromium binary" >&2; exit 1; \
+	fi
+
+compose-cli: ## a Compose CLI, so the test suite validates deploy/compose: Debian's docker-compose when missing (as root)
+	@if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y docker-compose; \
+	else \
+		echo "make compose-cli: the compose-file test needs \`docker compose\` or docker-compose:" \
+			"apt-get install docker-compose (as root)" >&2; exit 1; \
 	fi
 
 test-unit: install ## unit tests only (no broker, no database)

@@ -20,8 +20,8 @@ FIXED: dict[str, Any] = {"kafka_bootstrap_servers": SERVER, "log_level": "WARNIN
 
 
 def batch_api() -> Any:
+    from viralclip_batch_api.api.routes.observability import asyncapi_specification
     from viralclip_batch_api.bootstrap import build_service
-    from viralclip_batch_api.routes.observability import asyncapi_specification
     from viralclip_batch_api.settings import BatchApiSettings
 
     return asyncapi_specification(build_service(BatchApiSettings(**FIXED)).context.broker)

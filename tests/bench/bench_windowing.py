@@ -6,17 +6,20 @@ Each transcript has two speakers taking turns, sentences of 2–7 s, short pause
 every turn. Only `plan_windows` is timed (the Video is built beforehand), as the median of several
 runs. The `capped` rows use the service's defaults (≤ 200 windows, ≤ 600 kB event); the `uncapped`
 rows lift the cap, so every window of the full-overlap layout is built and the ratio shows the
-scaling of the whole algorithm.
+scaling of the whole algorithm. A last table shows the `windows.ready` event's size and the speech
+coverage when the segments carry words (estimated, or measured as ASR gives them).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import time
 
-from viralclip_contracts import ClipBatchConfig, SceneSegment, TranscriptSegment, Video
+from viralclip_contracts import ClipBatchConfig, SceneSegment, TranscriptSegment, Video, WindowsReady
+from viralclip_transcripts import with_words
 from viralclip_windowing.rules import DEFAULT_RULES, WindowingRules
 from viralclip_windowing.windows import WindowPlan, plan_windows
 
@@ -94,5 +97,52 @@ def main() -> None:
         )
 
 
+def with_words_as_registered(video: Video, *, measured: bool) -> Video:
+    """`video` as registration stores it: every segment with words (estimated, or marked measured as an
+    ASR transcript's would be)."""
+    segments = []
+    for segment in video.transcript:
+        words = with_words(segment).words
+        if measured:
+            words = tuple(w.model_copy(update={"estimated": False, "confidence": 0.93}) for w in words)
+        segments.append(segment.model_copy(update={"words": words}))
+    return video.model_copy(update={"transcript": tuple(segments)})
+
+
+def event_bytes(plan: WindowPlan, config: ClipBatchConfig) -> int:
+    """Bytes of the `windows.ready` event of `plan`, serialised as the runtime publishes it."""
+    event = WindowsReady(
+        batch_id="b-0123456789abcdef",
+        video_id="v-bench",
+        job_id="j-0123456789abcdef",
+        producer="windowing",
+        config=config,
+        language="en",
+        windows=plan.windows,
+    )
+    return len(json.dumps(event.model_dump(mode="json")).encode())
+
+
+def words_table() -> None:
+    """The windows.ready event and the speech coverage with words, for 1 h and 4 h on `auto`."""
+    print("\nwords in windows.ready (auto preset; cap 200 windows, 600 kB)")
+    print(f"{'case':<30}{'windows':>8}{'overlap':>9}{'coverage':>10}{'event':>10}{'measured':>10}")
+    config = ClipBatchConfig()
+    for hours in (1, 4):
+        base = synthetic_podcast(hours)
+        for label, video in (
+            ("text only (no words)", base),
+            ("estimated words", with_words_as_registered(base, measured=False)),
+            ("measured words (ASR)", with_words_as_registered(base, measured=True)),
+        ):
+            plan = plan_windows(video, config)
+            print(
+                f"{f'{hours} h, {label}':<30}{len(plan.windows):>8}{plan.overlap.value:>9}"
+                f"{plan.speech_coverage:>10.2f}{event_bytes(plan, config) / 1000:>7.0f} kB"
+                f"{'sent' if plan.measured_words else '-':>10}"
+            )
+
+
 if __name__ == "__main__":
     main()
+    words_table()

@@ -9,6 +9,7 @@ from viralclip_contracts import AspectRatio, ClipLengthPreset, Video
 from viralclip_localstack.client import ViralclipClient
 from viralclip_testkit.clip_contract import contract_violations
 from viralclip_testkit.responses_double import Behaviour, ResponsesDouble, Script
+from viralclip_testkit.speech import boundary_faults
 from viralclip_testkit.system import RunningSystem
 from viralclip_thumbnail.jpeg import jpeg_dimensions
 
@@ -49,6 +50,9 @@ async def test_one_video_yields_at_least_five_sane_clips(
     stored = await _registered(api, video.video_id)
     assert contract_violations(clips, stored.transcript, preset=preset, timeframe=(start, end)) == []
     assert {clip["language"] for clip in clips} == {"en"}
+    assert all(segment.words for segment in stored.transcript)  # words estimated at registration
+    ranges = [(c["start_time_sec"], c["end_time_sec"]) for c in clips]
+    assert boundary_faults(ranges, list(stored.transcript)) == []  # every clip starts and ends between words
 
 
 async def test_a_careless_llm_still_yields_clips_that_keep_every_promise(
@@ -70,6 +74,8 @@ async def test_a_careless_llm_still_yields_clips_that_keep_every_promise(
     assert clips, "repair kept nothing of the careless answers"
     stored = await _registered(api, video.video_id)
     assert contract_violations(clips, stored.transcript, preset=preset, timeframe=(start, end)) == []
+    ranges = [(c["start_time_sec"], c["end_time_sec"]) for c in clips]
+    assert boundary_faults(ranges, list(stored.transcript)) == []
 
 
 async def test_every_clip_has_a_thumbnail_file_and_serves_it_in_the_batch_aspect_ratio(

@@ -14,6 +14,7 @@ from .events import (
     ThumbnailsDone,
     WindowsReady,
 )
+from .pipeline import BATCH_PIPELINE, EXPORT_LIFECYCLE, LIFECYCLES, Lifecycle, Step, event_type_of
 from .topics import (
     BATCH_CREATED,
     BATCH_FAILED,
@@ -50,25 +51,22 @@ from .values import (
 )
 
 EVENT_BY_TOPIC: dict[str, type[Event]] = {
-    BATCH_CREATED: BatchCreated,
-    WINDOWS_READY: WindowsReady,
-    CLIPS_SCORED: ClipsScored,
-    THUMBNAILS_DONE: ThumbnailsDone,
-    BATCH_FAILED: BatchFailed,
-    CLIP_EXPORT_REQUESTED: ClipExportRequested,
-    CLIP_EXPORTED: ClipExported,
-    CLIP_EXPORT_FAILED: ClipExportFailed,
+    topic: kind for lifecycle in LIFECYCLES for topic, kind in lifecycle.events.items()
 }
+"""Every topic's event class, from the lifecycle tables: the batch pipeline's, then the exports'."""
 
 __all__ = [
     "BATCH_CREATED",
     "BATCH_FAILED",
+    "BATCH_PIPELINE",
     "CLIPS_SCORED",
     "CLIP_EXPORTED",
     "CLIP_EXPORT_FAILED",
     "CLIP_EXPORT_REQUESTED",
     "EVENT_BY_TOPIC",
+    "EXPORT_LIFECYCLE",
     "EXPORT_TOPICS",
+    "LIFECYCLES",
     "PIPELINE_TOPICS",
     "SCHEMA_VERSION",
     "THUMBNAILS_DONE",
@@ -88,6 +86,7 @@ __all__ = [
     "ExportEvent",
     "ExportStatus",
     "Grade",
+    "Lifecycle",
     "PipelineEvent",
     "ProcessingTimeframe",
     "ReframeMode",
@@ -96,6 +95,7 @@ __all__ = [
     "SceneSegment",
     "ScoringStrategy",
     "Stage",
+    "Step",
     "ThumbnailsDone",
     "TranscriptSegment",
     "Video",
@@ -104,4 +104,5 @@ __all__ = [
     "WindowsReady",
     "Word",
     "dead_letter_topic",
+    "event_type_of",
 ]

@@ -1,6 +1,11 @@
-"""Kafka topic names. The message key of every event is its batch id, so one batch stays ordered."""
+"""Kafka topic names. The message key of every event is its batch id, so one batch stays ordered.
+
+The tuples of a lifecycle's topics come from its table in `pipeline.py`.
+"""
 
 from typing import Final
+
+from .pipeline import BATCH_PIPELINE, EXPORT_LIFECYCLE
 
 BATCH_CREATED: Final = "batch.created"
 WINDOWS_READY: Final = "windows.ready"
@@ -8,13 +13,15 @@ CLIPS_SCORED: Final = "clips.scored"
 THUMBNAILS_DONE: Final = "thumbnails.done"
 BATCH_FAILED: Final = "batch.failed"
 
-PIPELINE_TOPICS: Final = (BATCH_CREATED, WINDOWS_READY, CLIPS_SCORED, THUMBNAILS_DONE, BATCH_FAILED)
+PIPELINE_TOPICS: Final = BATCH_PIPELINE.topics
+"""batch.created, windows.ready, clips.scored, thumbnails.done, batch.failed."""
 
 CLIP_EXPORT_REQUESTED: Final = "clip.export_requested"
 CLIP_EXPORTED: Final = "clip.exported"
 CLIP_EXPORT_FAILED: Final = "clip.export_failed"
 
-EXPORT_TOPICS: Final = (CLIP_EXPORT_REQUESTED, CLIP_EXPORTED, CLIP_EXPORT_FAILED)
+EXPORT_TOPICS: Final = EXPORT_LIFECYCLE.topics
+"""clip.export_requested, clip.exported, clip.export_failed."""
 
 
 def dead_letter_topic(topic: str) -> str:

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from viralclip_batch_api.app import create_app
+from viralclip_batch_api.api.app import create_app
 from viralclip_batch_api.bootstrap import Ports
 from viralclip_batch_api.settings import BatchApiSettings
 from viralclip_contracts import (

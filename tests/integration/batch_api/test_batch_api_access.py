@@ -55,6 +55,12 @@ async def guarded_api(
         ("GET", "/viral-clip/clips/c-1"),
         ("GET", "/viral-clip/clips/c-1/thumbnail"),
         ("PATCH", "/viral-clip/clips/c-1"),
+        ("POST", "/viral-clip/clips/c-1/exports"),
+        ("GET", "/viral-clip/clips/c-1/exports"),
+        ("POST", "/viral-clip/clip-batches/b-1/exports"),
+        ("GET", "/viral-clip/clip-batches/b-1/exports"),
+        ("GET", "/viral-clip/exports/e-1"),
+        ("GET", "/viral-clip/exports/e-1/file"),
     ],
 )
 async def test_every_endpoint_needs_the_token(guarded_api: Any, method: str, path: str) -> None:

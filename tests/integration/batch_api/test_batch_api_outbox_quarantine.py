@@ -7,12 +7,11 @@ import pytest
 from prometheus_client import CollectorRegistry
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_batch_api.documents import batch_document, outbox_entry, utc_now
-from viralclip_batch_api.metrics import BatchMetrics
-from viralclip_batch_api.outbox import OutboxRelay
-from viralclip_batch_api.projection import BatchState
-from viralclip_batch_api.repository import Repository
-from viralclip_contracts import BATCH_CREATED, BatchCreated, ClipBatchConfig, Event
+from viralclip_batch_api.adapters.metrics import BatchMetrics
+from viralclip_batch_api.adapters.outbox import OutboxRelay
+from viralclip_batch_api.adapters.repository import Repository
+from viralclip_batch_api.core.records import BatchRecord, OutboxEntry, utc_now
+from viralclip_contracts import BatchCreated, ClipBatchConfig, Event
 
 pytestmark = pytest.mark.integration
 
@@ -39,21 +38,24 @@ async def test_a_bad_entry_is_set_aside_and_the_good_ones_still_go_out(
     repo = Repository(mongo_db)
     now = utc_now()
     broken_batch, good_batch = unique_id("b"), unique_id("b")
-    broken = outbox_entry(BATCH_CREATED, created(broken_batch, "j-1"), now)
-    broken["event"] = {**broken["event"], "config": {"clip_length_preset": "forever"}}
-    retried = outbox_entry(BATCH_CREATED, created(broken_batch, "j-2"), now)
-    for batch_id, outbox in ((broken_batch, [broken, retried]), (good_batch, [])):
-        doc = batch_document(
+    broken = OutboxEntry.of(created(broken_batch, "j-1"), created_at=now, trace_context={})
+    retried = OutboxEntry.of(created(broken_batch, "j-2"), created_at=now, trace_context={})
+    for batch_id, outbox in ((broken_batch, (broken, retried)), (good_batch, ())):
+        batch = BatchRecord(
             batch_id=batch_id,
             video_id="v-1",
             name="q",
             config=ClipBatchConfig(),
-            state=BatchState(current_job_id="j-2"),
-            webhook_url=None,
+            current_job_id="j-2",
             created_at=now,
-            outbox=outbox or [outbox_entry(BATCH_CREATED, created(batch_id, "j-2"), now)],
+            updated_at=now,
+            outbox=outbox or (OutboxEntry.of(created(batch_id, "j-2"), created_at=now, trace_context={}),),
         )
-        await repo.insert_batch(doc)
+        await repo.insert_batch(batch)
+    await mongo_db["clip_batches"].update_one(  # an event the contract no longer accepts
+        {"_id": broken_batch, "outbox.event_id": broken.event_id},
+        {"$set": {"outbox.$.event.config": {"clip_length_preset": "forever"}}},
+    )
     publisher = RecordingPublisher()
     relay = OutboxRelay(repo, publisher, poll_interval_sec=1)
 
@@ -63,10 +65,10 @@ async def test_a_bad_entry_is_set_aside_and_the_good_ones_still_go_out(
     assert sorted((e.batch_id, e.job_id) for _, e in publisher.published) == sorted(
         [(broken_batch, "j-2"), (good_batch, "j-2")]
     )
-    stored = await repo.batch_with_outbox(broken_batch)
+    stored = await mongo_db["clip_batches"].find_one({"_id": broken_batch})
     assert stored is not None
     kept, sent = stored["outbox"]
-    assert kept["event_id"] == broken["event_id"]
+    assert kept["event_id"] == broken.event_id
     assert kept["sent_at"] is None
     assert kept["quarantined_at"] is not None
     assert kept["quarantine_error"].startswith("ValidationError")

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from viralclip_batch_api.review_page import SECURITY_HEADERS
+from viralclip_batch_api.api.review_page import SECURITY_HEADERS
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from httpx_sse import aconnect_sse
 
-from viralclip_batch_api.projection import STAGE_ORDER
+from viralclip_batch_api.core.projection import STAGE_ORDER
 from viralclip_contracts import Stage
 
 pytestmark = pytest.mark.integration

@@ -13,16 +13,16 @@ import pytest
 from prometheus_client import CollectorRegistry
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_batch_api.changes import BatchChanges
-from viralclip_batch_api.deadlines import DeadlineRules
-from viralclip_batch_api.documents import batch_document, batch_public, outbox_entry, utc_now
-from viralclip_batch_api.metrics import BatchMetrics
-from viralclip_batch_api.projection import BatchState
-from viralclip_batch_api.projector import Projector
-from viralclip_batch_api.repository import JOBS, Repository
-from viralclip_batch_api.stall_watch import BatchDeadlines, StallWatch
+from viralclip_batch_api.adapters.changes import BatchChanges
+from viralclip_batch_api.adapters.metrics import BatchMetrics
+from viralclip_batch_api.adapters.projector import Projector
+from viralclip_batch_api.adapters.repository import JOBS, Repository
+from viralclip_batch_api.adapters.stall_watch import BatchDeadlines, StallWatch
+from viralclip_batch_api.api.public import batch_public
+from viralclip_batch_api.core.deadlines import DeadlineRules
+from viralclip_batch_api.core.projection import BatchState
+from viralclip_batch_api.core.records import BatchRecord, OutboxEntry, utc_now
 from viralclip_contracts import (
-    BATCH_CREATED,
     BatchCreated,
     ClipBatchConfig,
     ClipsScored,
@@ -46,7 +46,7 @@ class Replica:
         self.woken = 0
         self.now = utc_now()
 
-        async def on_terminal(doc: dict[str, Any], state: BatchState) -> None:
+        async def on_terminal(batch: BatchRecord, state: BatchState) -> None:
             self.terminal.append(state.status)
 
         self.projector = Projector(self.repo, BatchChanges(), on_terminal)
@@ -87,17 +87,19 @@ def in_scoring(
         created = BatchCreated(
             batch_id=batch_id, video_id=video_id, job_id=job_id, producer="test", config=ClipBatchConfig()
         )
-        doc = batch_document(
+        sent = OutboxEntry.of(created, created_at=now, trace_context={}).model_copy(update={"sent_at": now})
+        batch = BatchRecord(
             batch_id=batch_id,
             video_id=video_id,
             name="stall",
             config=ClipBatchConfig(),
-            state=BatchState(current_job_id=job_id),
-            webhook_url=None,
+            current_job_id=job_id,
             created_at=now,
-            outbox=[{**outbox_entry(BATCH_CREATED, created, now), "sent_at": now}],
+            updated_at=now,
+            stage_started_at=now,
+            outbox=(sent,),
         )
-        await replica.repo.insert_batch(doc)
+        await replica.repo.insert_batch(batch)
         window = Window(window_id="w0", start_sec=0, end_sec=30, scene_ids=("s0",), transcript=())
         ready = WindowsReady(
             batch_id=batch_id,
@@ -115,8 +117,8 @@ def in_scoring(
     return make
 
 
-def pending(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [entry for entry in doc["outbox"] if entry["sent_at"] is None]
+def pending(batch: BatchRecord) -> list[OutboxEntry]:
+    return [entry for entry in batch.outbox if entry.sent_at is None]
 
 
 async def test_a_stalled_batch_is_re_driven_once_then_failed_with_a_readable_error(
@@ -134,10 +136,10 @@ async def test_a_stalled_batch_is_re_driven_once_then_failed_with_a_readable_err
     doc = await replica.repo.batch_with_outbox(batch_id)
     assert doc is not None
     (redrive,) = pending(doc)
-    assert redrive["topic"] == "windows.ready"
-    assert redrive["event"]["windows"] == ready.model_dump(mode="json")["windows"]
-    assert redrive["event"]["job_id"] == ready.job_id
-    assert redrive["event_id"] != str(ready.event_id), "the re-drive carries an id of its own"
+    assert redrive.topic == "windows.ready"
+    assert redrive.event.model_dump(mode="json")["windows"] == ready.model_dump(mode="json")["windows"]
+    assert redrive.event.job_id == ready.job_id
+    assert redrive.event_id != str(ready.event_id), "the re-drive carries an id of its own"
     public = batch_public(doc)
     assert public.status == "draft"
     assert public.stalled_since is not None
@@ -160,7 +162,7 @@ async def test_a_stalled_batch_is_re_driven_once_then_failed_with_a_readable_err
     assert failed.error_message.endswith(
         "check that the scoring service is running and the LLM answers, then retry."
     )
-    assert [e["topic"] for e in pending(doc)] == ["windows.ready", "batch.failed"]
+    assert [e.topic for e in pending(doc)] == ["windows.ready", "batch.failed"]
     job = await mongo_db[JOBS].find_one({"_id": ready.job_id})
     assert job is not None
     assert job["status"] == "failed"
@@ -186,7 +188,7 @@ async def test_two_replicas_judging_at_once_re_drive_and_fail_once(
     assert sorted(acted) == [0, 1]
     doc = await replicas[0].repo.batch_with_outbox(batch_id)
     assert doc is not None
-    assert [e["topic"] for e in pending(doc)] == ["windows.ready", "batch.failed"]
+    assert [e.topic for e in pending(doc)] == ["windows.ready", "batch.failed"]
 
 
 class CrashBeforeProjecting(Exception):
@@ -212,8 +214,8 @@ async def test_a_failure_claimed_by_a_replica_that_died_before_projecting_it_is_
     assert await other.watch.check_once() == 0
     doc = await other.repo.batch_with_outbox(batch_id)
     assert doc is not None
-    assert doc["status"] == "draft", "the failure waits in the outbox, where the relay publishes it"
-    assert [e["topic"] for e in pending(doc)] == ["windows.ready", "batch.failed"]
+    assert doc.status == "draft", "the failure waits in the outbox, where the relay publishes it"
+    assert [e.topic for e in pending(doc)] == ["windows.ready", "batch.failed"]
 
 
 async def test_a_batch_that_moves_on_after_its_re_drive_is_not_failed(
@@ -246,4 +248,4 @@ async def test_a_batch_that_moves_on_after_its_re_drive_is_not_failed(
     assert await replica.watch.check_once() == 0
     still = await replica.repo.batch(batch_id)
     assert still is not None
-    assert still["status"] == "draft"
+    assert still.status == "draft"

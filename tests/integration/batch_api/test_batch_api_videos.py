@@ -15,6 +15,7 @@ from viralclip_testkit.media import write_timestamp_video
 pytestmark = pytest.mark.integration
 
 NewVideo = Callable[..., Awaitable[dict[str, Any]]]
+FIXTURES = Path(__file__).parents[2] / "unit" / "batch_api" / "transcripts"
 SRT = "1\n00:00:00,500 --> 00:00:01,500\nHello there.\n\n2\n00:00:01,500 --> 00:00:02,500\nGoodbye.\n"
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.250\n<v Ann>Hi!\n\n00:00:01.250 --> 00:00:02.000\nBye.\n"
 
@@ -90,9 +91,54 @@ async def test_multipart_upload_is_stored_under_the_media_root_with_a_webvtt_fil
         "end_sec": 1.25,
         "text": "Hi!",
         "speaker": "Ann",
-        "words": [],
+        "words": [{"text": "Hi!", "start_sec": 0.0, "end_sec": 1.25, "confidence": None, "estimated": True}],
     }
     assert video["scenes"] == [{"scene_id": "s0", "start_sec": 0.0, "end_sec": 3.0}]
+
+
+async def test_a_whisper_json_posted_as_is_yields_a_video_whose_words_read_back(
+    client: httpx.AsyncClient, real_video: Path
+) -> None:
+    whisper = json.loads((FIXTURES / "faster-whisper-words.json").read_text(encoding="utf-8"))
+    body = _body(media_path="videos/three-seconds.mp4", duration_sec=15, transcript=whisper)
+
+    created = await client.post("/videos", json=body)
+    fetched = await client.get(f"/videos/{body['video_id']}")
+
+    assert created.status_code == 201, created.text
+    video = fetched.json()
+    assert video["language"] == "id"  # detected by Whisper; the request gave none
+    first = video["transcript"][0]
+    assert first["text"] == "Selamat pagi semuanya, hari ini kita belajar tentang bulan."
+    assert first["words"][0] == {
+        "text": "Selamat",
+        "start_sec": 0.0,
+        "end_sec": 0.52,
+        "confidence": 0.912,
+        "estimated": False,
+    }
+    assert len(video["transcript"]) == 2  # the blank segment is dropped
+    as_text = _body(media_path="videos/three-seconds.mp4", duration_sec=15, transcript=json.dumps(whisper))
+    again = await client.post("/videos", json={**as_text, "language": "ms"})
+    assert again.status_code == 201, again.text
+    assert again.json()["language"] == "ms"  # the request's language wins
+    assert again.json()["transcript"] == video["transcript"]
+
+
+async def test_a_bad_word_is_422_naming_the_segment_and_the_word(
+    client: httpx.AsyncClient, real_video: Path
+) -> None:
+    whisper = json.loads((FIXTURES / "faster-whisper-words.json").read_text(encoding="utf-8"))
+    whisper["segments"][2]["words"][3]["end"] = 1.0
+
+    response = await client.post(
+        "/videos", json=_body(media_path="videos/three-seconds.mp4", duration_sec=15, transcript=whisper)
+    )
+
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "transcript[2].words[3].end_sec"]
+    assert "before start" in detail["msg"]
 
 
 @pytest.mark.parametrize(

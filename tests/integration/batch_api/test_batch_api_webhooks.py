@@ -9,12 +9,15 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 from standardwebhooks import Webhook
 
-from viralclip_batch_api import webhooks
-from viralclip_batch_api.projection import BatchState, BatchStatus
+from viralclip_batch_api.adapters.repository import Repository
+from viralclip_batch_api.adapters.webhook_guard import DestinationGuard
+from viralclip_batch_api.adapters.webhook_sender import WebhookSender
+from viralclip_batch_api.core import webhooks
+from viralclip_batch_api.core.projection import BatchState, BatchStatus
+from viralclip_batch_api.core.records import BatchRecord, utc_now
+from viralclip_batch_api.core.webhook_destinations import Allowlist
 from viralclip_batch_api.settings import BatchApiSettings
-from viralclip_batch_api.webhook_delivery import WebhookSender
-from viralclip_batch_api.webhook_destinations import Allowlist
-from viralclip_batch_api.webhook_guard import DestinationGuard
+from viralclip_contracts import ClipBatchConfig
 from viralclip_testkit.dns import static_resolver
 from viralclip_testkit.waiting import eventually
 
@@ -133,11 +136,21 @@ async def test_replicas_polling_at_the_same_moment_attempt_a_delivery_once(
         guard = DestinationGuard(
             Allowlist.parse(["127.0.0.1"]), static_resolver({"hooks.test": "127.0.0.1"}), timeout_sec=1
         )
-        first = WebhookSender(mongo_db, http, settings, guard)
-        second = WebhookSender(mongo_db, http, settings, guard)
+        first = WebhookSender(Repository(mongo_db), http, settings, guard)
+        second = WebhookSender(Repository(mongo_db), http, settings, guard)
         other_replica.append(second)
-        batch = {"_id": "b-1", "video_id": "v-1", "webhook_url": HOOK}
-        await first.enqueue(batch, BatchState(current_job_id="j-1", status=BatchStatus.READY))
+        state = BatchState(current_job_id="j-1", status=BatchStatus.READY)
+        batch = BatchRecord(
+            batch_id="b-1",
+            video_id="v-1",
+            name="b",
+            config=ClipBatchConfig(),
+            webhook_url=HOOK,
+            created_at=utc_now(),
+            updated_at=utc_now(),
+            **dict(state),
+        )
+        await first.enqueue(batch, state)
         await first.send_due()
 
     delivery = await mongo_db["webhook_deliveries"].find_one({})

@@ -33,6 +33,7 @@ from viralclip_testkit.clip_contract import contract_violations
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
 from viralclip_testkit.responses_double import Behaviour, ResponsesDouble, Script
 from viralclip_testkit.responses_sample import sample_windows
+from viralclip_testkit.speech import boundary_faults
 
 pytestmark = pytest.mark.integration
 
@@ -252,6 +253,9 @@ async def test_the_offline_scorer_turns_the_sample_podcast_into_at_least_five_sa
         assert doc["title"]
         assert 3 <= len(doc["hashtags"]) <= 5
     assert len({doc["viral_score"] for doc in stored}) > 1
+    transcript = {segment for window in windows for segment in window.transcript}
+    ranges = [(doc["start_time_sec"], doc["end_time_sec"]) for doc in stored]
+    assert boundary_faults(ranges, sorted(transcript, key=lambda s: s.start_sec)) == []
 
 
 async def test_a_careless_llm_answer_is_repaired_into_clips_that_keep_the_contract(

@@ -27,7 +27,10 @@ ASYNCAPI_DIR = Path(__file__).resolve().parents[3] / "docs" / "asyncapi"
 GENERATOR = ASYNCAPI_DIR / "generate.py"
 #: service → (topics it consumes, topics it publishes), as in the architecture's event-flow diagram
 FLOW: dict[str, tuple[set[str], set[str]]] = {
-    "batch-api": (set(PIPELINE_TOPICS), {BATCH_CREATED}),
+    "batch-api": (
+        {*PIPELINE_TOPICS, CLIP_EXPORTED, CLIP_EXPORT_FAILED},
+        {BATCH_CREATED, CLIP_EXPORT_REQUESTED},
+    ),
     "windowing": ({BATCH_CREATED}, {WINDOWS_READY, BATCH_FAILED}),
     "scoring": ({WINDOWS_READY}, {CLIPS_SCORED, BATCH_FAILED}),
     "thumbnail": ({CLIPS_SCORED}, {THUMBNAILS_DONE, BATCH_FAILED}),

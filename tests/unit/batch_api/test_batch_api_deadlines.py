@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from viralclip_batch_api.deadlines import (
+from viralclip_batch_api.core.deadlines import (
     Action,
     DeadlineRules,
     failure_message,

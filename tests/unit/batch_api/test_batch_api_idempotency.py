@@ -2,8 +2,9 @@
 
 import pytest
 
-from viralclip_batch_api.errors import FieldError
-from viralclip_batch_api.idempotency import (
+from viralclip_batch_api.api.models import ClipBatchCreate
+from viralclip_batch_api.core.errors import FieldError
+from viralclip_batch_api.core.idempotency import (
     IDEMPOTENCY_HEADER,
     Replay,
     batch_id_for_key,
@@ -14,6 +15,10 @@ from viralclip_batch_api.idempotency import (
 )
 
 
+def _body(**fields: object) -> ClipBatchCreate:
+    return ClipBatchCreate.model_validate(fields)
+
+
 def test_the_same_key_always_maps_to_the_same_batch_id() -> None:
     assert batch_id_for_key("k-1") == batch_id_for_key("k-1")
     assert batch_id_for_key("k-1") != batch_id_for_key("k-2")
@@ -21,15 +26,15 @@ def test_the_same_key_always_maps_to_the_same_batch_id() -> None:
 
 
 def test_fingerprint_ignores_key_order_but_not_values_or_video() -> None:
-    a = fingerprint("v-1", {"aspect_ratio": "9:16", "name": "x"})
+    a = fingerprint("v-1", _body(**{"aspect_ratio": "9:16", "name": "x"}))
 
-    assert a == fingerprint("v-1", {"name": "x", "aspect_ratio": "9:16"})
-    assert a != fingerprint("v-1", {"name": "y", "aspect_ratio": "9:16"})
-    assert a != fingerprint("v-2", {"name": "x", "aspect_ratio": "9:16"})
+    assert a == fingerprint("v-1", _body(**{"name": "x", "aspect_ratio": "9:16"}))
+    assert a != fingerprint("v-1", _body(**{"name": "y", "aspect_ratio": "9:16"}))
+    assert a != fingerprint("v-2", _body(**{"name": "x", "aspect_ratio": "9:16"}))
 
 
 def test_a_replay_with_the_same_body_is_accepted() -> None:
-    body = fingerprint("v-1", {"name": "x"})
+    body = fingerprint("v-1", _body(**{"name": "x"}))
 
     assert classify(body, body) is Replay.SAME_REQUEST
     ensure_same_request(body, body)
@@ -37,13 +42,13 @@ def test_a_replay_with_the_same_body_is_accepted() -> None:
 
 def test_a_reused_key_with_another_body_is_a_field_error_on_the_header() -> None:
     with pytest.raises(FieldError) as error:
-        ensure_same_request(fingerprint("v-1", {"name": "x"}), fingerprint("v-1", {"name": "y"}))
+        ensure_same_request(fingerprint("v-1", _body(name="x")), fingerprint("v-1", _body(name="y")))
 
     assert error.value.field == IDEMPOTENCY_HEADER
 
 
 def test_a_batch_created_without_a_key_never_matches() -> None:
-    assert classify(None, fingerprint("v-1", {})) is Replay.DIFFERENT_REQUEST
+    assert classify(None, fingerprint("v-1", _body(**{}))) is Replay.DIFFERENT_REQUEST
 
 
 @pytest.mark.parametrize("key", ["", "a" * 256, "has space", "tab\tkey", "ünïcode"])

@@ -1,6 +1,6 @@
 """The video's language: the request's wins, then the transcript file's, else detected from the text."""
 
-from viralclip_batch_api.language_detection import LanguageSource, detect_language, resolve_language
+from viralclip_batch_api.core.language_detection import LanguageSource, detect_language, resolve_language
 from viralclip_contracts import TranscriptSegment
 from viralclip_testkit.offline_fixtures import english_sample, indonesian_lecture
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from starlette.datastructures import UploadFile
 
-from viralclip_batch_api.errors import FieldError
-from viralclip_batch_api.media import probe_duration, resolve_media_path, staged_upload, upload_path
+from viralclip_batch_api.adapters.media import probe_duration, resolve_media_path, staged_upload, upload_path
+from viralclip_batch_api.core.errors import FieldError
 
 
 def test_a_relative_path_resolves_inside_the_root(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Signed media links: valid for one path until their expiry, and never carrying the token."""
 
-from viralclip_batch_api.media_links import link_is_valid, signed_query, signing_key
+from viralclip_batch_api.core.media_links import link_is_valid, signed_query, signing_key
 
 TOKEN = "tok-0123456789abcdef"
 PATH = "/viral-clip/videos/v-1/media"

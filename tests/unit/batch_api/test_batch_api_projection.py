@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from viralclip_batch_api.errors import ConflictError
-from viralclip_batch_api.projection import (
+from viralclip_batch_api.core.errors import ConflictError
+from viralclip_batch_api.core.projection import (
     STAGE_PROGRESS,
     BatchState,
     BatchStatus,

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from viralclip_batch_api.errors import FieldError
-from viralclip_batch_api.transcripts import TranscriptFormat, detect_format, parse_transcript
+from viralclip_batch_api.core.errors import FieldError
+from viralclip_batch_api.core.transcripts import TranscriptFormat, detect_format, parse_transcript
 
 SRT_TEXT = """1
 00:00:01,000 --> 00:00:04,500

@@ -9,9 +9,9 @@ import pytest
 from fastapi import HTTPException
 from starlette.requests import Request
 
-from viralclip_batch_api.app import create_app
-from viralclip_batch_api.routes import videos
-from viralclip_batch_api.routes.videos import FORM_ALLOWANCE_BYTES, _refuse_oversized
+from viralclip_batch_api.api.app import create_app
+from viralclip_batch_api.api.routes import videos
+from viralclip_batch_api.api.routes.videos import FORM_ALLOWANCE_BYTES, _refuse_oversized
 from viralclip_batch_api.settings import BatchApiSettings
 
 LIMIT = 1_000

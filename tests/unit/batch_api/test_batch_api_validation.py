@@ -3,9 +3,9 @@
 import pytest
 from pydantic import ValidationError
 
-from viralclip_batch_api.errors import FieldError
-from viralclip_batch_api.models import ClipBatchCreate, ClipUpdate
-from viralclip_batch_api.validation import (
+from viralclip_batch_api.api.models import ClipBatchCreate, ClipUpdate
+from viralclip_batch_api.core.errors import FieldError
+from viralclip_batch_api.core.validation import (
     check_scenes,
     check_timeframe,
     check_transcript,

@@ -4,13 +4,13 @@ import ipaddress
 
 import pytest
 
-from viralclip_batch_api.webhook_destinations import (
+from viralclip_batch_api.adapters.webhook_guard import DestinationGuard, DestinationUnresolved
+from viralclip_batch_api.core.webhook_destinations import (
     Allowlist,
     DestinationRefused,
     ip_literal,
     refusal_reason,
 )
-from viralclip_batch_api.webhook_guard import DestinationGuard, DestinationUnresolved
 from viralclip_testkit.dns import ScriptedResolver
 
 PUBLIC = ipaddress.ip_address("93.184.215.14")

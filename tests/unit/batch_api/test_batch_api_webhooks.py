@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from viralclip_batch_api.projection import BatchStatus
-from viralclip_batch_api.settings import BatchApiSettings
-from viralclip_batch_api.webhooks import (
+from viralclip_batch_api.core.projection import BatchStatus
+from viralclip_batch_api.core.webhooks import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     WebhookPayload,
@@ -20,6 +19,7 @@ from viralclip_batch_api.webhooks import (
     sign,
     verify,
 )
+from viralclip_batch_api.settings import BatchApiSettings
 from viralclip_contracts import Stage
 
 

@@ -97,6 +97,7 @@ def test_the_banner_gives_every_field() -> None:
         frame_rate=29.97,
         video_codec="h264",
         has_audio=True,
+        audio_codec="aac",
     )
 
 
@@ -142,6 +143,7 @@ def test_ffprobe_json_gives_the_same_fields_skipping_cover_art() -> None:
         frame_rate=pytest.approx(29.97, abs=0.01),  # type: ignore[arg-type]
         video_codec="h264",
         has_audio=True,
+        audio_codec="aac",
     )
 
 

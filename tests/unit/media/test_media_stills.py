@@ -11,6 +11,8 @@ from viralclip_media import (
     StillFailed,
     StillRequest,
     StillsUnavailable,
+    SubprocessFfmpegRunner,
+    locate_ffmpeg,
 )
 from viralclip_testkit.media import colour_at_second, colour_matches, read_rgb, write_timestamp_video
 
@@ -102,3 +104,24 @@ async def test_no_request_means_no_work_and_workers_below_one_are_refused(timest
     assert await PyAvStillMaker().stills(timestamp_video, [], timeout_sec=1, workers=1) == []
     with pytest.raises(ValueError, match="workers"):
         await PyAvStillMaker().stills(timestamp_video, [StillRequest(1.0)], timeout_sec=1, workers=0)
+
+
+async def test_a_moment_counts_from_the_files_start_as_ffmpeg_counts_it(
+    timestamp_video: Path, tmp_path: Path
+) -> None:
+    late = tmp_path / "late.mp4"
+    runner = SubprocessFfmpegRunner(locate_ffmpeg())
+    remux = ["-hide_banner", "-loglevel", "error", "-y", "-i", str(timestamp_video), "-c", "copy"]
+    (await runner.run([*remux, "-output_ts_offset", "1.6", str(late)], timeout_sec=60)).check("remuxing")
+    ffmpeg_still = tmp_path / "ffmpeg.jpg"
+    args = ["-hide_banner", "-loglevel", "error", "-y", "-ss", "3.0", "-i", str(late)]
+    (await runner.run([*args, "-frames:v", "1", "-vf", SQUARE, str(ffmpeg_still)], timeout_sec=60)).check(
+        "a still"
+    )
+
+    (result,) = await PyAvStillMaker().stills(late, [StillRequest(3.0, SQUARE)], timeout_sec=30, workers=1)
+
+    assert isinstance(result, bytes)
+    expected = read_rgb(ffmpeg_still, 96, 96).pixel(48, 48)
+    assert colour_matches(centre(result, tmp_path, (96, 96)), expected)
+    assert colour_matches(expected, colour_at_second(3))

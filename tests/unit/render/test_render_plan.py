@@ -108,3 +108,5 @@ def test_faces_are_looked_for_on_small_grey_frames_of_the_clip_only() -> None:
     assert "scale=320:180" in after(args, "-vf")
     assert args[-5:] == ["-pix_fmt", "gray", "-f", "rawvideo", "pipe:1"]
     assert analysis_size(FrameSize(200, 100), 320) == FrameSize(200, 100)
+    assert after(args, "-skip_frame:v") == "noref"
+    assert "-skip_frame:v" not in sample_frames_args(Path("/v.mp4"), 5.0, 20.0, 3.0, size, skip_noref=False)

@@ -3,7 +3,15 @@
 from pathlib import Path
 from typing import Any
 
-from viralclip_localstack.demo import clip_table, missing_thumbnails, progress_line
+from viralclip_localstack.demo import (
+    clip_table,
+    export_line,
+    export_milestone,
+    export_status_line,
+    missing_thumbnails,
+    progress_line,
+)
+from viralclip_media import MediaInfo
 
 
 def _clip(rank: int, start: float, end: float, thumbnail: str | None) -> dict[str, Any]:
@@ -53,3 +61,40 @@ def test_clips_without_a_thumbnail_file_on_disk_are_reported(tmp_path: Path) -> 
     clips.append(_clip(3, 60, 90, None))
 
     assert missing_thumbnails(clips, tmp_path) == ["c-2", "c-3"]
+
+
+def test_an_exported_clip_is_printed_with_its_path_and_what_it_probes_as() -> None:
+    export = {"file_path": "exports/b-1/e-1.mp4", "size_bytes": 8_421_337, "start_sec": 10.0, "end_sec": 52.5}
+    info = MediaInfo(
+        duration_sec=42.53,
+        width=1080,
+        height=1920,
+        pixel_width=1080,
+        pixel_height=1920,
+        frame_rate=30.0,
+        video_codec="h264",
+        has_audio=True,
+        audio_codec="aac",
+    )
+
+    assert export_line(export, info, Path("/media")) == (
+        "/media/exports/b-1/e-1.mp4  h264/aac 1080x1920 42.53 s (clip 42.50 s) 8.4 MB"
+    )
+    assert export_line(export, None, Path("/media")) == "/media/exports/b-1/e-1.mp4  (could not be probed)"
+
+
+def test_a_waiting_export_shows_its_status_progress_and_error() -> None:
+    export = {"export_id": "e-1", "clip_id": "c-1", "status": "rendering", "progress": 0.42}
+
+    assert export_status_line(export) == "  export e-1 of c-1: rendering 42%"
+    failed = {**export, "status": "failed", "progress": 0.0, "error_message": "Rendering failed."}
+    assert export_status_line(failed) == "  export e-1 of c-1: failed 0% — Rendering failed."
+
+
+def test_a_waiting_export_is_reported_at_each_status_and_quarter() -> None:
+    def at(status: str, progress: float) -> tuple[str, int]:
+        return export_milestone({"status": status, "progress": progress})
+
+    assert at("rendering", 0.1) == at("rendering", 0.2)
+    assert at("rendering", 0.2) != at("rendering", 0.3)
+    assert at("queued", 0.0) != at("rendering", 0.0)

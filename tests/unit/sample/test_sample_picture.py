@@ -1,4 +1,4 @@
-"""What the sample video shows: a colour per speaker, lighter extra shots, literal captions."""
+"""What the sample video shows: a colour per speaker, lighter extra shots, literal names, no subtitles."""
 
 from viralclip_localstack.sample import Turn, build_video, sample_video
 from viralclip_localstack.sample.picture import (
@@ -39,15 +39,24 @@ def test_shot_commands_switch_the_background_at_every_cut() -> None:
     assert lines[0] == "0.000 [enter] drawbox@shot color 0x1F4E79;"
 
 
-def test_caption_text_cannot_inject_ass_override_codes() -> None:
+def test_names_and_title_cannot_inject_ass_override_codes() -> None:
     video = build_video(
-        [Turn("Ann", r"Use {\b1}braces{\b0} and back\slashes.")],
+        [Turn(r"Ann {\b1}Lee", "Hello there.")],
         video_id="v1",
-        title="Escapes",
+        title=r"Use {\b1}braces{\b0} and back\slashes.",
         media_path="videos/v1.mp4",
     )
 
     ass = build_ass(video)
 
     assert "Use (/b1)braces(/b0) and back/slashes." in ass
+    assert "Ann (/b1)Lee" in ass
     assert r"{\b1}" not in ass
+
+
+def test_the_picture_carries_no_subtitles_for_the_render_to_collide_with() -> None:
+    video = sample_video(120)
+
+    ass = build_ass(video)
+
+    assert all(segment.text not in ass for segment in video.transcript if len(segment.text) > 12)

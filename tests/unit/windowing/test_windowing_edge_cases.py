@@ -11,6 +11,7 @@ from viralclip_contracts import (
     Video,
     WindowsReady,
 )
+from viralclip_transcripts import estimate_words
 from viralclip_windowing.errors import NothingToWindow, TimeframeOutsideVideo
 from viralclip_windowing.rules import DEFAULT_RULES, WindowingRules
 from viralclip_windowing.scenes import build_scene_track
@@ -117,13 +118,24 @@ def test_a_video_without_transcript_or_scenes_is_a_clear_error() -> None:
         plan_windows(_video(600, []), _config())
 
 
-def test_a_timeframe_shorter_than_the_minimum_is_one_window_spanning_it() -> None:
-    video = _video(600, _speech(0, 600, every=3.0))
+def test_a_timeframe_shorter_than_the_minimum_is_one_window_of_the_whole_sentences_inside_it() -> None:
+    video = _video(600, _speech(0, 600, every=3.0))  # sentences 99–102, 102–105, …, 117–120, 120–123
     plan = plan_windows(video, _config(start=100.5, end=120.5))
-    assert [(w.start_sec, w.end_sec) for w in plan.windows] == [(100.5, 120.5)]
+    assert [(w.start_sec, w.end_sec) for w in plan.windows] == [(102.0, 120.0)]
+    assert (plan.span.start, plan.span.end) == (102.0, 120.0)
     excerpt = plan.windows[0].transcript
-    assert (excerpt[0].start_sec, excerpt[-1].end_sec) == (100.5, 120.5)
+    assert (excerpt[0].start_sec, excerpt[-1].end_sec) == (102.0, 120.0)
     assert excerpt[0].text == "We went to the moon."
+
+
+def test_a_timeframe_inside_one_sentence_keeps_the_whole_words_inside_it() -> None:
+    video = _video(600, _speech(0, 600, every=30.0))  # one 30-s sentence of five words per segment
+    plan = plan_windows(video, _config(start=35.0, end=50.0))
+    (window,) = plan.windows
+    words = video.transcript[1].words or estimate_words(video.transcript[1])
+    edges = {w.start_sec for w in words} | {w.end_sec for w in words}
+    assert 35.0 <= window.start_sec < window.end_sec <= 50.0
+    assert {window.start_sec, window.end_sec} <= edges
 
 
 def test_a_scene_longer_than_the_range_is_split_at_sentence_boundaries() -> None:
@@ -152,12 +164,13 @@ def test_a_scene_cut_inside_a_sentence_snaps_to_the_sentence_edge() -> None:
     assert build_scene_track(scenes, span, sentences, DEFAULT_RULES).cuts == (0.0, 29.0, 60.0)
 
 
-def test_excerpts_carry_absolute_timestamps_and_clip_segments_cut_by_the_timeframe() -> None:
+def test_excerpts_carry_absolute_timestamps_and_start_on_the_first_whole_sentence_of_the_timeframe() -> None:
     video = _video(900, _speech(0, 900, every=4.0))
     plan = plan_windows(video, _config(start=101.0, end=401.0))
     _assert_valid(plan, _config())
     first = plan.windows[0].transcript[0]
-    assert (first.start_sec, first.end_sec) == (101.0, 104.0)
+    assert (first.start_sec, first.end_sec) == (104.0, 108.0)
+    assert plan.windows[-1].end_sec == 400.0
     for window in plan.windows:
         inside = [
             s for s in video.transcript if window.start_sec <= s.start_sec and s.end_sec <= window.end_sec

@@ -146,7 +146,8 @@ def test_duration_is_inside_the_preset_range_or_one_window_spans_a_short_timefra
     plan = _plan_or_none(video, config)
     assume(plan is not None)
     assert plan is not None
-    span = _span(video, config)
+    span = plan.span  # the timeframe, its edges moved inward to whole sentences
+    assert _span(video, config).start <= span.start < span.end <= _span(video, config).end
     minimum, maximum = config.clip_length_preset.bounds_sec
     if span.duration < minimum:
         assert [(w.start_sec, w.end_sec) for w in plan.windows] == [(span.start, span.end)]
@@ -164,7 +165,7 @@ def test_boundaries_are_scene_or_sentence_boundaries(case: tuple[Video, ClipBatc
     assert plan is not None
     span = _span(video, config)
     sentences = group_sentences(clip_transcript(video.transcript, span), DEFAULT_RULES)
-    scene_edges = {span.start, span.end}
+    scene_edges = {span.start, span.end, plan.span.start, plan.span.end}
     scene_edges |= {max(span.start, min(t, span.end)) for s in video.scenes for t in (s.start_sec, s.end_sec)}
     for window in plan.windows:
         for t in (window.start_sec, window.end_sec):
@@ -179,10 +180,9 @@ def test_no_boundary_cuts_a_transcript_segment(case: tuple[Video, ClipBatchConfi
     plan = _plan_or_none(video, config)
     assume(plan is not None)
     assert plan is not None
-    span = _span(video, config)
     for window in plan.windows:
         for t in (window.start_sec, window.end_sec):
-            assert t in (span.start, span.end) or not _strictly_inside_a_segment(t, video), t
+            assert t in (plan.span.start, plan.span.end) or not _strictly_inside_a_segment(t, video), t
 
 
 @PROPERTY_SETTINGS
@@ -213,7 +213,7 @@ def test_windows_cover_at_least_90_percent_of_the_speech(case: tuple[Video, Clip
     assume(plan is not None)
     assert plan is not None
     assert plan.overlap is not Overlap.SAMPLED
-    span = _span(video, config)
+    span = plan.span  # a sentence the timeframe cuts is left out on purpose
     speech = _union(
         (max(s.start_sec, span.start), min(s.end_sec, span.end))
         for s in video.transcript
@@ -234,7 +234,8 @@ def test_windows_leave_no_gap_in_the_timeframe(case: tuple[Video, ClipBatchConfi
     assume(plan is not None)
     assert plan is not None
     span = _span(video, config)
-    assert _union((w.start_sec, w.end_sec) for w in plan.windows) == [(span.start, span.end)]
+    assert span.start <= plan.span.start < plan.span.end <= span.end
+    assert _union((w.start_sec, w.end_sec) for w in plan.windows) == [(plan.span.start, plan.span.end)]
 
 
 def _union(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -3,7 +3,7 @@
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -12,6 +12,7 @@ from httpx_sse import aconnect_sse
 from viralclip_contracts import Video
 
 TERMINAL = frozenset({"ready", "final", "failed"})
+EXPORT_ENDED = frozenset({"done", "failed"})
 
 
 class ApiError(RuntimeError):
@@ -92,3 +93,39 @@ class ViralclipClient:
                 yield update
                 if update.get("status") in TERMINAL:
                     return
+
+    async def export_clips(self, batch_id: str, **body: Any) -> list[dict[str, Any]]:
+        """POST /clip-batches/{id}/exports (`top=N` or `clip_ids=[...]`, plus render overrides) → exports."""
+        page = await self._call("POST", f"/clip-batches/{batch_id}/exports", json=body)
+        return list(page["data"])
+
+    async def export(self, export_id: str) -> dict[str, Any]:
+        return dict(await self._call("GET", f"/exports/{export_id}"))
+
+    async def wait_for_exports(
+        self,
+        export_ids: list[str],
+        *,
+        timeout: float,
+        on_change: Callable[[dict[str, Any]], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Poll until every export is done or failed; return them in the given order. `on_change` sees each
+        new status or progress. Past `timeout`, a TimeoutError names the exports still unfinished."""
+        deadline = time.monotonic() + timeout
+        seen: dict[str, tuple[str, float]] = {}
+        while True:
+            exports = [await self.export(export_id) for export_id in export_ids]
+            for export in exports:
+                now = (str(export["status"]), round(float(export["progress"]), 2))
+                if on_change is not None and seen.get(export["export_id"]) != now:
+                    on_change(export)
+                seen[export["export_id"]] = now
+            waiting = [e for e in exports if e["status"] not in EXPORT_ENDED]
+            if not waiting:
+                return exports
+            if time.monotonic() > deadline:
+                states = ", ".join(
+                    f"{e['export_id']} {e['status']} ({float(e['progress']):.0%})" for e in waiting
+                )
+                raise TimeoutError(f"exports not finished after {timeout:.0f} s: {states}")
+            await asyncio.sleep(0.5)

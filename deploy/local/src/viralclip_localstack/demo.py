@@ -1,9 +1,11 @@
 """`make demo`: the whole pipeline on the bundled NASA podcast, through the REST API, on the embedded stack.
 
-Starts the broker, the database and the four services as separate processes, renders the first minutes of
+Starts the broker, the database and the services as separate processes, renders the first minutes of
 the sample podcast into the media root, registers it (`POST /viral-clip/videos`), asks for clips
 (`POST /viral-clip/videos/{id}/clip-batches`), follows the batch's server-sent progress, prints the ranked
-clips and checks their thumbnails, then stops everything. `--keep-running` leaves the stack up.
+clips and checks their thumbnails, exports the top three as MP4 (`POST /viral-clip/clip-batches/{id}/exports`:
+9:16, captions, `face` reframe), waits for them and prints their paths and what they probe as, then
+stops everything. `--keep-running` leaves the stack up.
 """
 
 import argparse
@@ -20,8 +22,10 @@ from typing import Any, TextIO
 import httpx
 
 from viralclip_contracts import Video
+from viralclip_media import FfmpegError, MediaInfo, ffmpeg_runner, ffprobe_runner, probe_media
 
 from .client import TERMINAL, ViralclipClient
+from .fleet import SERVICE_MODULES
 from .sample import write_sample
 from .system import LocalSystem, SystemOptions
 
@@ -32,6 +36,7 @@ DEMO_CONFIG: dict[str, Any] = {
     "aspect_ratio": "9:16",
     "clip_length_preset": "30-60s",
 }
+DEMO_EXPORT: dict[str, Any] = {"top": 3, "aspect_ratio": "9:16", "captions": True, "reframe": "face"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class DemoOptions:
     uses_openai: bool
     timeout_sec: float
     base_env: Mapping[str, str]  # the environment the services inherit
+    export_timeout_sec: float = 600.0
 
 
 class DemoFailed(RuntimeError):
@@ -94,6 +100,30 @@ def missing_thumbnails(clips: Sequence[Mapping[str, Any]], media_root: Path) -> 
     ]
 
 
+def export_line(export: Mapping[str, Any], info: MediaInfo | None, media_root: Path) -> str:
+    """One exported clip: its MP4 path and what it probes as (codecs, size, duration, file size)."""
+    path = media_root / str(export["file_path"])
+    if info is None:
+        return f"{path}  (could not be probed)"
+    codecs = f"{info.video_codec}/{info.audio_codec or 'no audio'}"
+    clip_sec = float(export["end_sec"]) - float(export["start_sec"])
+    duration = f"{info.duration_sec:.2f} s (clip {clip_sec:.2f} s)"
+    megabytes = float(export.get("size_bytes") or 0) / 1e6
+    return f"{path}  {codecs} {info.width}x{info.height} {duration} {megabytes:.1f} MB"
+
+
+def export_milestone(export: Mapping[str, Any]) -> tuple[str, int]:
+    """What is worth a line while waiting: the status, and the quarter of the render reached."""
+    return str(export["status"]), int(float(export["progress"]) * 4)
+
+
+def export_status_line(export: Mapping[str, Any]) -> str:
+    """A progress line of one export while the demo waits for it."""
+    progress = float(export["progress"])
+    line = f"  export {export['export_id']} of {export['clip_id']}: {export['status']} {progress:.0%}"
+    return line + (f" — {export['error_message']}" if export.get("error_message") else "")
+
+
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(round(float(seconds)), 60)
     return f"{minutes}:{secs:02d}"
@@ -121,7 +151,11 @@ async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
             report=lambda line: _say(out, line),
         )
     )
-    _say(out, "rendering the sample video; starting the embedded broker, database and four services …")
+    _say(
+        out,
+        "rendering the sample video; starting the embedded broker, database and "
+        f"{len(SERVICE_MODULES)} services …",
+    )
     render = asyncio.ensure_future(write_sample(media_root, minutes=options.minutes))
     starting = asyncio.ensure_future(system.start_async())
     try:
@@ -129,8 +163,8 @@ async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
         files = await render
         _say(out, f"services ready; logs in {options.workdir / 'logs'}")
         api_url = system.api_url
-        async with asyncio.timeout(options.timeout_sec):
-            await _clip_sample(api_url, files.video, options.workdir / "media", out)
+        async with asyncio.timeout(options.timeout_sec + options.export_timeout_sec):
+            await _clip_sample(api_url, files.video, options.workdir / "media", out, options)
         if options.keep_running:
             _say(out, f"\nthe stack keeps running: API {api_url}  (docs: {system.url('batch-api')}/docs)")
             _say(out, f"review the clips in your browser: {system.url('batch-api')}/app/")
@@ -150,7 +184,9 @@ async def run_demo(options: DemoOptions, out: TextIO = sys.stdout) -> int:
         _say(out, "stopped")
 
 
-async def _clip_sample(api_url: str, video: Video, media_root: Path, out: TextIO) -> None:
+async def _clip_sample(
+    api_url: str, video: Video, media_root: Path, out: TextIO, options: DemoOptions
+) -> None:
     started = time.monotonic()
     async with ViralclipClient(api_url) as client:
         await client.register_video(video)
@@ -162,15 +198,53 @@ async def _clip_sample(api_url: str, video: Video, media_root: Path, out: TextIO
         if final["status"] == "failed":
             raise DemoFailed(f"batch {batch_id} failed: {final.get('error_message')}")
         clips = await client.clips(batch_id)
-    elapsed = time.monotonic() - started
-    _say(out, f"\n{len(clips)} clips, ranked by viral score ({elapsed:.1f} s from upload to thumbnails):\n")
-    _say(out, clip_table(clips, media_root))
-    if not clips:
-        raise DemoFailed("the batch ended without clips")
-    missing = missing_thumbnails(clips, media_root)
-    if missing:
-        raise DemoFailed(f"thumbnail files missing for {', '.join(missing)}")
-    _say(out, f"\nall {len(clips)} thumbnail files exist under {media_root}")
+        elapsed = time.monotonic() - started
+        _say(
+            out, f"\n{len(clips)} clips, ranked by viral score ({elapsed:.1f} s from upload to thumbnails):\n"
+        )
+        _say(out, clip_table(clips, media_root))
+        if not clips:
+            raise DemoFailed("the batch ended without clips")
+        missing = missing_thumbnails(clips, media_root)
+        if missing:
+            raise DemoFailed(f"thumbnail files missing for {', '.join(missing)}")
+        _say(out, f"\nall {len(clips)} thumbnail files exist under {media_root}")
+        await _export_top_clips(client, batch_id, media_root, out, options.export_timeout_sec)
+
+
+async def _export_top_clips(
+    client: ViralclipClient, batch_id: str, media_root: Path, out: TextIO, timeout_sec: float
+) -> None:
+    """Export the top three clips and print the MP4s; a clear failure when the render does not deliver."""
+    started = time.monotonic()
+    exports = await client.export_clips(batch_id, **DEMO_EXPORT)
+    _say(out, f"\nexporting the top {len(exports)} clips as MP4 (9:16, captions on, face reframe) …")
+    shown: dict[str, tuple[str, int]] = {}
+
+    def report(export: dict[str, Any]) -> None:
+        if shown.get(export["export_id"]) != (milestone := export_milestone(export)):
+            shown[export["export_id"]] = milestone
+            _say(out, export_status_line(export))
+
+    try:
+        ended = await client.wait_for_exports(
+            [str(e["export_id"]) for e in exports], timeout=timeout_sec, on_change=report
+        )
+    except TimeoutError as late:
+        raise DemoFailed(f"{late}; is the render service running? see its log (render.log)") from late
+    failed = [e for e in ended if e["status"] == "failed"]
+    if failed:
+        reasons = "; ".join(f"{e['export_id']}: {e['error_message']}" for e in failed)
+        raise DemoFailed(f"{len(failed)} export(s) failed: {reasons}")
+    _say(out, f"\n{len(ended)} MP4s ({time.monotonic() - started:.1f} s to render):")
+    runner, ffprobe = ffmpeg_runner(), ffprobe_runner()
+    for export in ended:
+        path = media_root / str(export["file_path"])
+        try:
+            info: MediaInfo | None = await probe_media(runner, path, timeout_sec=30, ffprobe=ffprobe)
+        except FfmpegError:
+            info = None
+        _say(out, "  " + export_line(export, info, media_root))
 
 
 async def _follow(client: ViralclipClient, batch_id: str, out: TextIO) -> dict[str, Any]:
@@ -220,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-port", type=int, default=0, help="REST API port (default: any free one)")
     parser.add_argument("--keep-running", action="store_true", help="leave the stack up afterwards")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed for the batch")
+    parser.add_argument(
+        "--export-timeout", type=float, default=600.0, help="seconds allowed for the three exports"
+    )
     args = parser.parse_args(argv)
     if args.minutes <= 0:
         parser.error("--minutes: must be positive")
@@ -231,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         uses_openai=bool(os.environ.get("OPENAI_API_KEY", "").strip()),
         timeout_sec=args.timeout,
         base_env=dict(os.environ),
+        export_timeout_sec=args.export_timeout,
     )
     return asyncio.run(run_demo(options))
 

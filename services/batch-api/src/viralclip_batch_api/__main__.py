@@ -2,7 +2,7 @@
 
 from viralclip_runtime import run_worker
 
-from .app import create_app
+from .api.app import create_app
 from .settings import BatchApiSettings
 
 

@@ -8,28 +8,32 @@ HTTP transport or DNS resolver for webhooks; everything else is the real thing.
 """
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Annotated
 
 import httpx
-from faststream.kafka import KafkaMessage
 from pydantic import Field
 
-from viralclip_contracts import BATCH_CREATED, PIPELINE_TOPICS, BatchCreated, PipelineEvent
-from viralclip_runtime import WorkerContext, consumer_options, ensure_topics, worker_context
+from viralclip_contracts import BATCH_CREATED, EXPORT_TOPICS, PIPELINE_TOPICS, BatchCreated, PipelineEvent
+from viralclip_runtime import WorkerContext, ensure_topics, worker_context
 
-from .changes import BatchChanges
-from .commands import BatchCommands
-from .metrics import BatchMetrics
-from .outbox import EventPublisher, KafkaEventPublisher, OutboxRelay
-from .projector import Projector
-from .repository import Repository
+from .adapters.changes import BatchChanges
+from .adapters.export_projector import ExportProjector, subscribe_exports
+from .adapters.export_repository import ExportRecord, ExportRepository
+from .adapters.export_webhooks import export_webhook
+from .adapters.metrics import BatchMetrics
+from .adapters.outbox import EventPublisher, KafkaEventPublisher, OutboxRelay
+from .adapters.projector import Projector
+from .adapters.repository import Repository
+from .adapters.stall_watch import BatchDeadlines, StallWatch
+from .adapters.webhook_guard import DestinationGuard, Resolver, system_resolver
+from .adapters.webhook_sender import WebhookSender
+from .core.webhook_destinations import Allowlist
+from .service_layer.commands import BatchCommands
+from .service_layer.export_commands import ExportCommands, record_if_export_request
 from .settings import BatchApiSettings
-from .stall_watch import BatchDeadlines, StallWatch
-from .webhook_delivery import WebhookSender
-from .webhook_destinations import Allowlist
-from .webhook_guard import DestinationGuard, Resolver, system_resolver
 
 SERVICE = "batch-api"
 logger = logging.getLogger(__name__)
@@ -53,6 +57,8 @@ class Service:
     context: WorkerContext
     repo: Repository
     commands: BatchCommands
+    exports: ExportRepository
+    export_commands: ExportCommands
     changes: BatchChanges
     relay: OutboxRelay
     webhooks: WebhookSender
@@ -67,21 +73,14 @@ class Service:
 
 
 def _subscribe(context: WorkerContext, settings: BatchApiSettings, projector: Projector) -> None:
-    topics = [settings.topic(name) for name in PIPELINE_TOPICS]
-
-    async def on_pipeline_event(event: AnyPipelineEvent, msg: KafkaMessage) -> None:
-        async def work() -> None:
-            await projector.project(event)
-
-        await context.deliver(msg, event, work)
-
-    subscriber = context.broker.subscriber(
-        *topics,
+    @context.subscriber(
+        *(settings.topic(name) for name in PIPELINE_TOPICS),
         title="batch-api projector",
         description="Projects batch and job status from every pipeline event.",
-        **consumer_options(settings, group=context.group),
     )
-    subscriber(on_pipeline_event)
+    async def on_pipeline_event(event: AnyPipelineEvent) -> None:
+        await projector.project(event)
+
     context.broker.publisher(
         settings.topic(BATCH_CREATED),
         title="batch-api outbox relay",
@@ -102,14 +101,21 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         ports.webhook_resolver or system_resolver,
         timeout_sec=settings.webhook_resolve_timeout_sec,
     )
-    webhooks = WebhookSender(context.db, http, settings, guard)
+    webhooks = WebhookSender(repo, http, settings, guard)
+    exports = ExportRepository(context.db)
     relay = OutboxRelay(
         repo,
         ports.publisher or KafkaEventPublisher(context.broker, settings),
         poll_interval_sec=settings.poll_interval_sec,
+        before_publish=functools.partial(record_if_export_request, exports),
     )
     projector = Projector(repo, changes, webhooks.enqueue)
     _subscribe(context, settings, projector)
+
+    async def export_ended(record: ExportRecord) -> None:
+        await export_webhook(repo, webhooks, record)
+
+    subscribe_exports(context, settings, ExportProjector(exports, changes, export_ended))
     metrics = BatchMetrics(context.registry)
     # One entry per lifecycle under deadline; clip exports join this list.
     watched = [
@@ -123,6 +129,8 @@ def build_service(settings: BatchApiSettings, ports: Ports | None = None) -> Ser
         context=context,
         repo=repo,
         commands=BatchCommands(repo, settings, relay.wake, guard),
+        exports=exports,
+        export_commands=ExportCommands(repo, exports, changes, relay.wake),
         changes=changes,
         relay=relay,
         webhooks=webhooks,
@@ -140,9 +148,10 @@ async def start_service(service: Service) -> None:
         await ensure_topics(
             settings.kafka_bootstrap_servers,
             partitions=settings.topic_partitions,
-            topics=tuple(settings.topic(name) for name in PIPELINE_TOPICS),
+            topics=tuple(settings.topic(name) for name in (*PIPELINE_TOPICS, *EXPORT_TOPICS)),
         )
         await repo.create_indexes()
+        await service.exports.create_indexes()
         await context.broker.start()
     except BaseException:
         await stop_service(service)

@@ -11,7 +11,7 @@ from pydantic_settings import NoDecode
 
 from viralclip_runtime import RetryPolicy, ServiceSettings
 
-from .deadlines import DeadlineRules
+from .core.deadlines import DeadlineRules
 
 API_PREFIX = "/viral-clip"
 _MIN_SECRET_CHARS = 16

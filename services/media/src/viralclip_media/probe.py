@@ -20,7 +20,7 @@ _VIDEO_STREAM = re.compile(r"Stream #\S+.*?: Video: (\w+)(.*)$", re.M)
 _FRAME_SIZE = re.compile(r", (\d{1,5})x(\d{1,5})(?=[ ,]|$)")
 _SAMPLE_ASPECT = re.compile(r"\[SAR (\d+):(\d+) DAR \d+:\d+\]")
 _FRAME_RATE = re.compile(r", (\d+(?:\.\d+)?)(k?) (?:fps|tbr)\b")
-_AUDIO_STREAM = re.compile(r"Stream #\S+.*?: Audio: ", re.M)
+_AUDIO_STREAM = re.compile(r"Stream #\S+.*?: Audio: (\w+)", re.M)
 
 
 class ProbeError(FfmpegError):
@@ -48,6 +48,7 @@ class MediaInfo:
     frame_rate: float | None
     video_codec: str
     has_audio: bool
+    audio_codec: str | None = None  # the first audio stream's codec, e.g. "aac"
 
 
 async def probe_media(
@@ -82,7 +83,7 @@ def parse_ffmpeg_banner(path: Path, stderr: str) -> MediaInfo:
         sample_aspect=(int(sar.group(1)), int(sar.group(2))) if sar is not None else None,
         frame_rate=_banner_rate(details),
         video_codec=video.group(1),
-        has_audio=_AUDIO_STREAM.search(stderr) is not None,
+        audio_codec=audio.group(1) if (audio := _AUDIO_STREAM.search(stderr)) is not None else None,
     )
 
 
@@ -113,7 +114,9 @@ def parse_ffprobe_json(path: Path, result: FfmpegResult) -> MediaInfo:
         sample_aspect=_ratio(video.get("sample_aspect_ratio")),
         frame_rate=_rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate")),
         video_codec=str(video.get("codec_name") or "unknown"),
-        has_audio=any(s.get("codec_type") == "audio" for s in streams),
+        audio_codec=next(
+            (str(s.get("codec_name") or "unknown") for s in streams if s.get("codec_type") == "audio"), None
+        ),
     )
 
 
@@ -131,7 +134,7 @@ def _media_info(
     sample_aspect: tuple[int, int] | None,
     frame_rate: float | None,
     video_codec: str,
-    has_audio: bool,
+    audio_codec: str | None,
 ) -> MediaInfo:
     width, height = pixel_size
     display_width = width
@@ -145,7 +148,8 @@ def _media_info(
         pixel_height=height,
         frame_rate=frame_rate,
         video_codec=video_codec,
-        has_audio=has_audio,
+        has_audio=audio_codec is not None,
+        audio_codec=audio_codec,
     )
 
 

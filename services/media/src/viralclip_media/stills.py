@@ -117,10 +117,12 @@ def _decode_share(
         stream.thread_type = "NONE"
         encoder = _Encoder()
         graphs: dict[str, _Chain] = {}
+        start = (container.start_time or 0) / 1_000_000  # as in ffmpeg, a moment counts from the file's start
         results: list[StillResult] = []
         for request in requests:
             try:
-                frame = _frame_at(container, stream, request.at_sec, time.monotonic() + timeout_sec, stop)
+                deadline = time.monotonic() + timeout_sec
+                frame = _frame_at(container, stream, start, request.at_sec, deadline, stop)
                 chain = graphs.get(request.filters) or graphs.setdefault(
                     request.filters, _Chain(stream, request.filters)
                 )
@@ -132,10 +134,13 @@ def _decode_share(
         return results
 
 
-def _frame_at(container: Any, stream: Any, at_sec: float, deadline: float, stop: threading.Event) -> Any:
-    """The first frame at or after `at_sec`, decoding from the keyframe before it."""
+def _frame_at(
+    container: Any, stream: Any, start: float, at_sec: float, deadline: float, stop: threading.Event
+) -> Any:
+    """The first frame at or after `start + at_sec`, decoding from the keyframe before it."""
+    target = start + at_sec
     try:
-        container.seek(max(0, int(at_sec / stream.time_base)), stream=stream, backward=True)
+        container.seek(max(0, int(target / stream.time_base)), stream=stream, backward=True)
     except av.error.FFmpegError as error:
         raise StillFailed(f"could not seek to {at_sec:.2f} s: {_reason(error)}") from None
     try:
@@ -144,7 +149,7 @@ def _frame_at(container: Any, stream: Any, at_sec: float, deadline: float, stop:
                 raise StillFailed(f"stopped before the frame at {at_sec:.2f} s")
             if time.monotonic() > deadline:
                 raise FfmpegTimeout(f"decoding the frame at {at_sec:.2f} s passed its deadline")
-            if frame.time is not None and frame.time >= at_sec - _EPSILON_SEC:
+            if frame.time is not None and frame.time >= target - _EPSILON_SEC:
                 return frame
     except av.error.DecoderNotFoundError as error:
         raise StillsUnavailable(f"no decoder for this video: {_reason(error)}") from None

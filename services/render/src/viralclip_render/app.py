@@ -4,7 +4,6 @@ subscriber, publishing clip.exported / clip.export_failed."""
 from __future__ import annotations
 
 from faststream.asgi import AsgiFastStream
-from faststream.kafka import KafkaMessage
 
 from viralclip_contracts import (
     CLIP_EXPORT_FAILED,
@@ -19,8 +18,6 @@ from viralclip_contracts import (
 from viralclip_media import FfmpegRunner, ffmpeg_runner, ffprobe_runner
 from viralclip_runtime import (
     WorkerContext,
-    consumer_options,
-    deliver,
     ensure_topics,
     worker_app,
     worker_context,
@@ -70,33 +67,21 @@ def build_worker(
         await context.publish(event)
         metrics.exports.labels("exported" if isinstance(event, ClipExported) else "failed").inc()
 
-    async def on_export_requested(event: ClipExportRequested, msg: KafkaMessage) -> None:
-        async def work() -> None:
-            with metrics.export_seconds.time():
-                await handle_export_requested(
-                    event, repository=repository, runner=ffmpeg, publish=publish, options=options
-                )
+    async def report(event: ClipExportRequested, error: Exception) -> None:
+        await publish(unexpected_failure(event, error))
 
-        async def report(error: Exception) -> None:
-            await publish(unexpected_failure(event, error))
-
-        await deliver(
-            msg,
-            event,
-            inbox=context.inbox,
-            work=work,
-            retry=context.retry,
-            dead_letters=context.dead_letters,
-            on_unexpected=report,
-        )
-
-    workers = settings.model_copy(update={"consumer_workers": settings.render_concurrency})
-    subscriber = context.broker.subscriber(
+    @context.subscriber(
         settings.topic(CLIP_EXPORT_REQUESTED),
         description="A creator asked for a clip as an MP4: render it (or reuse the finished file).",
-        **consumer_options(workers, group=context.group),
+        report=report,
+        workers=settings.render_concurrency,
     )
-    subscriber(on_export_requested)
+    async def on_export_requested(event: ClipExportRequested) -> None:
+        with metrics.export_seconds.time():
+            await handle_export_requested(
+                event, repository=repository, runner=ffmpeg, publish=publish, options=options
+            )
+
     return context
 
 

@@ -1,7 +1,10 @@
 """Plumbing every viralclip service shares: settings, broker and database wiring, reliable delivery."""
 
+from .batches import is_stale_job
 from .deadletter import DeadLetters, PoisonMessage
-from .delivery import Inbox, deliver, derived_event_id, is_stale_job, next_event
+from .delivery import deliver
+from .identity import derived_event_id, next_event
+from .inbox import Inbox
 from .kafka import consumer_options, ensure_topics, make_broker, publish_event
 from .logs import configure_logging, event_context
 from .mongo import Document, connect_mongo, database, redact_uri

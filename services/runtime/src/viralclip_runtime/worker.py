@@ -1,19 +1,22 @@
 """The shell of a worker service: FastStream app with health, readiness, metrics and AsyncAPI routes.
 
-A worker's composition root (`build_app`) creates a `WorkerContext` (settings → clients → ports), registers
-its subscribers on `context.broker` (each handler's body ends in `context.deliver(...)`), and returns
-`worker_app(context)`; `run_worker` serves it with uvicorn, which turns SIGTERM/SIGINT into a graceful stop
-(in-flight handlers finish, bounded by the broker's graceful timeout, and commit).
+A worker's composition root (`build_app`) creates a `WorkerContext` (settings → clients → ports),
+declares its subscribers with `@context.subscriber(topic, description=..., stage=...)` on handlers that
+take the event (the context wraps each in the at-least-once ack policy), and returns
+`worker_app(context)`; `run_worker` serves it with uvicorn, which turns SIGTERM/SIGINT into a graceful
+stop (in-flight handlers finish, bounded by the broker's graceful timeout, and commit).
 """
 
 import asyncio
 import contextlib
 import functools
+import inspect
 import json
 import logging
-from collections.abc import Iterator
+import typing
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
@@ -29,9 +32,11 @@ from viralclip_contracts import PIPELINE_TOPICS, BatchFailed, Event, Stage
 
 from . import delivery
 from .deadletter import DeadLetters
-from .delivery import Inbox, Work
+from .delivery import OnUnexpected, Work
 from .heartbeat import Heartbeat
-from .kafka import consumer_group, ensure_topics, make_broker, publish_event
+from .identity import next_event
+from .inbox import Inbox
+from .kafka import consumer_group, consumer_options, ensure_topics, make_broker, publish_event
 from .keepalive import poll_kept_alive
 from .logs import configure_logging
 from .mongo import Document, connect_mongo, database, redact_uri
@@ -40,6 +45,9 @@ from .retry import RetryPolicy
 from .settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
+E = TypeVar("E", bound=Event)
+Handler = Callable[[E], Awaitable[None]]
+Report = Callable[[E, Exception], Awaitable[None]]
 
 
 @dataclass
@@ -67,11 +75,19 @@ class WorkerContext:
         await publish_event(self.broker, self.settings.topic(event.event_type), event)
 
     async def deliver(
-        self, message: KafkaMessage, event: Event, work: Work, *, stage: Stage | None = None
+        self,
+        message: KafkaMessage,
+        event: Event,
+        work: Work,
+        *,
+        stage: Stage | None = None,
+        report: OnUnexpected | None = None,
     ) -> None:
         """`delivery.deliver` with this worker's inbox, retry policy and dead-letter topic. A pipeline
         `stage` that meets an unexpected error reports it as its `batch.failed`, so the batch never
-        stays in progress."""
+        stays in progress; another lifecycle passes its own `report`."""
+        if report is None and stage is not None:
+            report = functools.partial(self._report, event, stage)
 
         # A long handler (a slow LLM) keeps polling, so its consumer stays in the group past
         # max_poll_interval_ms.
@@ -84,12 +100,68 @@ class WorkerContext:
                 work=work,
                 retry=self.retry,
                 dead_letters=self.dead_letters,
-                on_unexpected=None if stage is None else functools.partial(self._report, event, stage),
+                on_unexpected=report,
             )
+
+    def subscriber(
+        self,
+        *topics: str,
+        description: str,
+        stage: Stage | None = None,
+        report: Report[E] | None = None,
+        workers: int | None = None,
+        title: str | None = None,
+    ) -> Callable[[Handler[E]], Handler[E]]:
+        """Declare `handler(event)` as this worker's consumer of `topics` (already suffixed names).
+
+        The event type is the handler's first parameter's annotation (the contract FastStream
+        validates and documents). Each message runs through `deliver` with manual acks
+        (`consumer_options`): de-duplicated, retried, acked only after the handler returned; a
+        pipeline `stage` reports an unexpected error as its `batch.failed`, another lifecycle's
+        `report(event, error)` as it chooses. `workers` overrides `VIRALCLIP_CONSUMER_WORKERS`.
+        """
+        settings = self.settings
+        if workers is not None:
+            settings = settings.model_copy(update={"consumer_workers": workers})
+
+        def register(handler: Handler[E]) -> Handler[E]:
+            subscribe = self.broker.subscriber(
+                *topics,
+                title=title,
+                description=description,
+                **consumer_options(settings, group=self.group),
+            )
+            subscribe(self._delivering(handler, stage, report))
+            return handler
+
+        return register
+
+    def _delivering(
+        self, handler: Handler[E], stage: Stage | None, report: Report[E] | None
+    ) -> Callable[..., Awaitable[None]]:
+        """FastStream's callback for `handler`: the event (typed as the handler's) and the message."""
+
+        async def on_message(event: E, msg: KafkaMessage) -> None:
+            reported = None if report is None else functools.partial(report, event)
+            await self.deliver(msg, event, functools.partial(handler, event), stage=stage, report=reported)
+
+        first = next(iter(inspect.signature(handler).parameters))
+        event_type = typing.get_type_hints(handler, include_extras=True)[first]
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        on_message.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                inspect.Parameter(first, kind, annotation=event_type),
+                inspect.Parameter("msg", kind, annotation=KafkaMessage),
+            ],
+            return_annotation=None,
+        )
+        on_message.__name__ = on_message.__qualname__ = handler.__name__
+        on_message.__doc__ = handler.__doc__
+        return on_message
 
     async def _report(self, event: Event, stage: Stage, error: Exception) -> None:
         await self.publish(
-            delivery.next_event(
+            next_event(
                 event, BatchFailed, producer=self.service, stage=stage, error_message=unexpected(stage, error)
             )
         )

@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass
 
 from faststream.asgi import AsgiFastStream
-from faststream.kafka import KafkaMessage
 
 from viralclip_contracts import (
     BATCH_FAILED,
@@ -19,7 +18,6 @@ from viralclip_contracts import (
 )
 from viralclip_runtime import (
     WorkerContext,
-    consumer_options,
     worker_app,
     worker_context,
 )
@@ -102,18 +100,14 @@ def build_worker(
         schema=BatchFailed,
     )
 
-    async def on_windows_ready(event: WindowsReady, msg: KafkaMessage) -> None:
-        async def work() -> None:
-            await handle_windows_ready(event, repository=repository, scorer=scorer, publish=context.publish)
-
-        await context.deliver(msg, event, work, stage=Stage.SCORING)
-
-    subscriber = context.broker.subscriber(
+    @context.subscriber(
         settings.topic(WINDOWS_READY),
         description="Candidate windows of a batch: propose, score and rank clips.",
-        **consumer_options(settings, group=context.group),
+        stage=Stage.SCORING,
     )
-    subscriber(on_windows_ready)
+    async def on_windows_ready(event: WindowsReady) -> None:
+        await handle_windows_ready(event, repository=repository, scorer=scorer, publish=context.publish)
+
     return ScoringWorker(context=context, scorer=scorer)
 
 

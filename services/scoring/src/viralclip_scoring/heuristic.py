@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from viralclip_contracts import ClipBatchConfig, Grade, TranscriptSegment, VideoType, Window
+from viralclip_transcripts import speech_track
 
 from .boilerplate import boilerplate_flags
 from .language import LanguageProfile, Phrase, count_phrases, load_profile, starts_with
@@ -296,6 +297,23 @@ def _span(first: int, last: int, sentences: Sequence[Sentence], flags: Sequence[
     )
 
 
+def _kept_text(
+    segments: Sequence[TranscriptSegment], start: float, end: float
+) -> tuple[str, tuple[float, float]]:
+    """The words of the shared speech track's sentences wholly inside [start, end], and their range: the
+    repair snaps a clip to the nearest sentence edges, so whatever else it keeps, it keeps these —
+    titles, descriptions and hashtags taken from them stay words of the final clip."""
+    track = speech_track(segments)
+    inner = track.within(start, end, 0.01)
+    if not inner:
+        return " ".join(one_line(s.text) for s in segments if s.end_sec > start and s.start_sec < end), (
+            start,
+            end,
+        )
+    text = " ".join(track.text(index) for index in inner)
+    return text, (track.starts[inner[0]], track.ends[inner[-1]])
+
+
 def _boilerplate_factor(share: float) -> float:
     return 1 - (1 - BOILERPLATE_FLOOR) * _clamp(share / BOILERPLATE_FULL_SHARE)
 
@@ -309,9 +327,10 @@ def _describe(
     taken_titles: Set[str],
 ) -> LlmClip:
     chosen = segments[span.first : span.last + 1]
-    text = " ".join(one_line(segment.text) for segment in chosen)
-    parts = [sentence.text for sentence in span.whole] or [text]
-    complete = [sentence.text for sentence in span.whole if sentence.complete]
+    text, kept = _kept_text(segments, chosen[0].start_sec, chosen[-1].end_sec)
+    inside = [s for s in span.whole if kept[0] - 0.01 <= s.start_sec and s.end_sec <= kept[1] + 0.01]
+    parts = [sentence.text for sentence in inside or span.whole] or [text]
+    complete = [sentence.text for sentence in inside or span.whole if sentence.complete]
     key = keyphrases(text, profile, 5)
     title = choose_title(complete, key, profile, taken_titles, lambda candidate: _hook(candidate, profile))
     rest = [part for part in parts if title.lower().rstrip("?!") not in part.lower()]

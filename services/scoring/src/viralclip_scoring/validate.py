@@ -1,12 +1,15 @@
 """Validation and repair of an answer, whichever provider gave it (pure).
 
-Each proposed clip is judged on its own: start and end are snapped to transcript segment boundaries of
-the window it belongs to (the one it overlaps most), so a clip never starts or ends mid-sentence; a clip
-reaching more than `tolerance_sec` outside that window is dropped; only segments inside the processing
-timeframe count; a clip longer than the preset allows (+20%) is trimmed at a segment end, one shorter than
-the preset allows (-20%) is dropped; the score is clamped to [0, 10] and rounded to one decimal; grades
-must be letters (case and a typographic minus are forgiven). Across windows, clips overlapping by more
-than half of the shorter one are de-duplicated, keeping the higher score; the rest are ranked by score.
+Each proposed clip is judged on its own: start and end are snapped to sentence boundaries of the window
+it belongs to (the one it overlaps most) — the sentences of `viralclip_transcripts.speech_track`, the
+same ones windowing cuts on: a cue edge that ends a sentence, or a sentence end inside a long cue by its
+words' times — so a clip never starts or ends mid-sentence, let alone inside a word; a clip reaching
+more than `tolerance_sec` outside that window is dropped; only sentences wholly inside the processing
+timeframe count, so at a timeframe edge a clip starts on the first whole sentence and ends on the last;
+a clip longer than the preset allows (+20%) is trimmed at a sentence end, one shorter than the preset
+allows (-20%) is dropped; the score is clamped to [0, 10] and rounded to one decimal; grades must be
+letters (case and a typographic minus are forgiven). Across windows, clips overlapping by more than half
+of the shorter one are de-duplicated, keeping the higher score; the rest are ranked by score.
 """
 
 import hashlib
@@ -14,7 +17,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from viralclip_contracts import Clip, Grade, TranscriptSegment, Window
+from viralclip_contracts import Clip, Grade, Window
+from viralclip_transcripts import speech_track
 
 from .llm_schema import LlmClip, LlmClipList
 from .text import one_line, shorten
@@ -24,6 +28,7 @@ DURATION_SLACK = 0.2
 OVERLAP_DUPLICATE_RATIO = 0.5
 MAX_TITLE_CHARS = 100
 MAX_HASHTAGS = 5
+_EPSILON = 0.01
 
 _GRADES = {grade.value: grade for grade in Grade}
 
@@ -100,10 +105,10 @@ def repair_clip(proposed: LlmClip, windows: Sequence[Window], limits: ClipLimits
             f"start_sec/end_sec {start:.2f}-{end:.2f} reach outside window {window.window_id} "
             f"({window.start_sec:.2f}-{window.end_sec:.2f})"
         )
-    start, end = _snap(start, end, _eligible_segments(window, limits.timeframe), limits)
+    snapped = _snap(start, end, window, limits)
     return Candidate(
-        start_sec=start,
-        end_sec=end,
+        start_sec=snapped.start_sec,
+        end_sec=snapped.end_sec,
         title=_title(proposed.title),
         description=one_line(proposed.description),
         viral_score=_score(proposed.viral_score),
@@ -114,7 +119,7 @@ def repair_clip(proposed: LlmClip, windows: Sequence[Window], limits: ClipLimits
             _grade("grades.trend", proposed.grades.trend),
         ),
         viral_reason=one_line(proposed.viral_reason),
-        hook=one_line(proposed.hook) or _opening_line(window, start),
+        hook=one_line(proposed.hook) or snapped.opening,
         hashtags=normalise_hashtags(proposed.hashtags),
         window_id=window.window_id,
     )
@@ -189,41 +194,40 @@ def _home_window(start: float, end: float, windows: Sequence[Window]) -> Window:
     return best
 
 
-def _eligible_segments(window: Window, timeframe: tuple[float, float]) -> list[TranscriptSegment]:
-    low = max(window.start_sec, timeframe[0])
-    high = min(window.end_sec, timeframe[1])
-    epsilon = 0.01
-    return [
-        segment
-        for segment in window.transcript
-        if segment.start_sec >= low - epsilon and segment.end_sec <= high + epsilon
-    ]
+@dataclass(frozen=True)
+class _Snapped:
+    start_sec: float
+    end_sec: float
+    opening: str
 
 
-def _snap(
-    start: float, end: float, segments: Sequence[TranscriptSegment], limits: ClipLimits
-) -> tuple[float, float]:
-    if not segments:
+def _snap(start: float, end: float, window: Window, limits: ClipLimits) -> _Snapped:
+    """The nearest sentence start to `start` and sentence end to `end` among the window's sentences
+    inside the timeframe, trimmed to the preset's maximum."""
+    track = speech_track(window.transcript)
+    eligible = track.within(
+        max(window.start_sec, limits.timeframe[0]), min(window.end_sec, limits.timeframe[1]), _EPSILON
+    )
+    if not eligible:
         raise Rejected("start_sec/end_sec: no transcript in the window inside the timeframe")
-    first = min(segments, key=lambda segment: (abs(segment.start_sec - start), segment.start_sec))
-    ends = [segment.end_sec for segment in segments if segment.end_sec > first.start_sec]
+    first = min(eligible, key=lambda index: (abs(track.starts[index] - start), track.starts[index]))
+    opening = track.starts[first]
+    ends = [track.ends[index] for index in eligible if index >= first]
     snapped_end = min(ends, key=lambda value: (abs(value - end), value))
     low, high = limits.duration_bounds
     longest = high * (1 + DURATION_SLACK)
-    if snapped_end - first.start_sec > longest:
-        fitting = [value for value in ends if value - first.start_sec <= longest]
+    if snapped_end - opening > longest:
+        fitting = [value for value in ends if value - opening <= longest]
         if not fitting:
-            raise Rejected(
-                f"duration: the sentence at {first.start_sec:.2f}s alone is longer than {longest:.0f}s"
-            )
+            raise Rejected(f"duration: the sentence at {opening:.2f}s alone is longer than {longest:.0f}s")
         snapped_end = max(fitting)
     shortest = low * (1 - DURATION_SLACK)
-    if snapped_end - first.start_sec < shortest:
+    if snapped_end - opening < shortest:
         raise Rejected(
-            f"duration {snapped_end - first.start_sec:.1f}s is shorter than {shortest:.0f}s "
+            f"duration {snapped_end - opening:.1f}s is shorter than {shortest:.0f}s "
             f"(preset {low:.0f}-{high:.0f}s)"
         )
-    return first.start_sec, snapped_end
+    return _Snapped(opening, snapped_end, one_line(track.text(first)))
 
 
 def _score(value: float) -> float:
@@ -244,13 +248,6 @@ def _title(value: str) -> str:
     if not title:
         raise Rejected("title: empty")
     return title
-
-
-def _opening_line(window: Window, start: float) -> str:
-    for segment in window.transcript:
-        if abs(segment.start_sec - start) < 0.01:
-            return one_line(segment.text)
-    return ""
 
 
 def _rank_key(candidate: Candidate) -> tuple[float, float, float]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from faststream.asgi import AsgiFastStream
-from faststream.kafka import KafkaMessage
 
 from viralclip_contracts import (
     BATCH_FAILED,
@@ -17,7 +16,6 @@ from viralclip_contracts import (
 from viralclip_media import FfmpegRunner, PyAvStillMaker, StillMaker, ffmpeg_runner
 from viralclip_runtime import (
     WorkerContext,
-    consumer_options,
     worker_app,
     worker_context,
 )
@@ -59,26 +57,22 @@ def build_worker(
         schema=BatchFailed,
     )
 
-    async def on_clips_scored(event: ClipsScored, msg: KafkaMessage) -> None:
-        async def work() -> None:
-            with metrics.batch_seconds.time():
-                await handle_clips_scored(
-                    event,
-                    repository=repository,
-                    runner=ffmpeg,
-                    publish=context.publish,
-                    options=options,
-                    stills=decoder,
-                )
-
-        await context.deliver(msg, event, work, stage=Stage.THUMBNAILS)
-
-    subscriber = context.broker.subscriber(
+    @context.subscriber(
         settings.topic(CLIPS_SCORED),
         description="Scored clips: make a thumbnail of each clip's middle frame.",
-        **consumer_options(settings, group=context.group),
+        stage=Stage.THUMBNAILS,
     )
-    subscriber(on_clips_scored)
+    async def on_clips_scored(event: ClipsScored) -> None:
+        with metrics.batch_seconds.time():
+            await handle_clips_scored(
+                event,
+                repository=repository,
+                runner=ffmpeg,
+                publish=context.publish,
+                options=options,
+                stills=decoder,
+            )
+
     return context
 
 

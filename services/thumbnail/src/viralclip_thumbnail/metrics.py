@@ -1,12 +1,12 @@
 """The thumbnail service's own Prometheus metrics: time per ffmpeg run and per batch."""
 
 import time
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Histogram
 
-from viralclip_media import FfmpegResult, FfmpegRunner, ProgressCallback
+from viralclip_media import FfmpegResult, FfmpegRunner
 
 _BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60)
 
@@ -34,25 +34,9 @@ class MeasuredRunner(FfmpegRunner):
         self.inner = inner
         self.histogram = histogram
 
-    async def run(
-        self,
-        args: Sequence[str],
-        *,
-        timeout_sec: float,
-        capture_stdout: bool = False,
-        on_progress: ProgressCallback | None = None,
-        cwd: Path | None = None,
-        env: Mapping[str, str] | None = None,
-    ) -> FfmpegResult:
+    async def run(self, args: Sequence[str], *, timeout_sec: float, **options: Any) -> FfmpegResult:
         started = time.perf_counter()
         try:
-            return await self.inner.run(
-                args,
-                timeout_sec=timeout_sec,
-                capture_stdout=capture_stdout,
-                on_progress=on_progress,
-                cwd=cwd,
-                env=env,
-            )
+            return await self.inner.run(args, timeout_sec=timeout_sec, **options)
         finally:
             self.histogram.observe(time.perf_counter() - started)

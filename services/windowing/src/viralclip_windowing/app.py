@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from faststream.asgi import AsgiFastStream
-from faststream.kafka import KafkaMessage
 
 from viralclip_contracts import (
     BATCH_CREATED,
@@ -14,12 +13,7 @@ from viralclip_contracts import (
     Stage,
     WindowsReady,
 )
-from viralclip_runtime import (
-    WorkerContext,
-    consumer_options,
-    worker_app,
-    worker_context,
-)
+from viralclip_runtime import WorkerContext, worker_app, worker_context
 
 from .handlers import handle_batch_created
 from .repository import MongoWindowRepository
@@ -44,18 +38,14 @@ def build_worker(settings: WindowingSettings) -> WorkerContext:
         schema=BatchFailed,
     )
 
-    async def on_batch_created(event: BatchCreated, msg: KafkaMessage) -> None:
-        async def work() -> None:
-            await handle_batch_created(event, repository=repository, publish=context.publish, rules=rules)
-
-        await context.deliver(msg, event, work, stage=Stage.WINDOWING)
-
-    subscriber = context.broker.subscriber(
+    @context.subscriber(
         settings.topic(BATCH_CREATED),
         description="A creator asked for clips: cut the video into candidate windows.",
-        **consumer_options(settings, group=context.group),
+        stage=Stage.WINDOWING,
     )
-    subscriber(on_batch_created)
+    async def on_batch_created(event: BatchCreated) -> None:
+        await handle_batch_created(event, repository=repository, publish=context.publish, rules=rules)
+
     return context
 
 

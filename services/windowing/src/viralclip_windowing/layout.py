@@ -2,7 +2,8 @@
 
 From the timeframe's start, each window ends at the latest scene cut that gives it a duration
 inside [minimum, maximum]; when no cut falls there (a scene longer than the range), it ends at the
-latest sentence boundary in range instead. The next window starts about `stride` seconds after the
+latest sentence boundary in range instead (or, inside a sentence longer than the range, the latest
+word boundary). The next window starts about `stride` seconds after the
 previous start (at the latest scene cut between ⅔·stride and stride, else at a sentence boundary),
 never after the previous end, so windows overlap and leave no gap. Without a stride, windows follow
 each other end to start. The last window ends at the timeframe's end. A timeframe shorter than the
@@ -30,13 +31,18 @@ class _Boundaries:
         return None
 
     def latest_boundary(self, low: float, high: float) -> float:
-        """A scene cut in [low, high], else the latest sentence boundary there, else `high`."""
+        """A scene cut in [low, high], else the latest sentence boundary there, else the latest word
+        boundary there, else `high`."""
         cut = self.latest_cut(low, high)
         if cut is not None:
             return cut
         floor = self.sentences.floor(high)
-        # Only a single transcript segment longer than the range leaves no boundary: cut it.
-        return floor if floor >= low - EPS else high
+        if floor >= low - EPS:
+            return floor
+        # A sentence longer than the range (crosstalk, one huge cue): cut it between two words.
+        word = self.sentences.word_floor(high)
+        # Only a single word longer than the range (a long "[Music]" cue) leaves no boundary: cut it.
+        return word if word >= low - EPS else high
 
     def next_start(self, start: float, end: float, stride: float | None) -> float:
         if stride is None:

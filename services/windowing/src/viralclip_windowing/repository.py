@@ -67,6 +67,7 @@ def windows_document(event: BatchCreated, plan: WindowPlan) -> dict[str, Any]:
         "overlap": plan.overlap.value,
         "speech_coverage": plan.speech_coverage,
         "derived_scenes": plan.derived_scenes,
+        "measured_words": plan.measured_words,
         "window_count": len(plan.windows),
         "windows": [window.model_dump(mode="json") for window in plan.windows],
         "created_at": datetime.now(UTC),

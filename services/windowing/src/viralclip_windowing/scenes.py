@@ -158,6 +158,6 @@ def _snapped_cuts(
     cuts = {span.start, span.end}
     for cut in starts[1:]:
         snapped = sentences.snap(cut, rules.snap_tolerance_sec)
-        if snapped is not None:
+        if snapped is not None and span.start <= snapped <= span.end:
             cuts.add(snapped)
     return tuple(sorted(cuts))

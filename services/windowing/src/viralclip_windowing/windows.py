@@ -41,12 +41,15 @@ class WindowPlan:
     """The windows of a batch and how they were chosen."""
 
     span: Span
+    """The timeframe the windows cover, its edges moved inward to whole sentences where it cut one."""
     windows: tuple[Window, ...]
     overlap: Overlap
     speech_coverage: float
     """Share (0–1) of the speech inside the timeframe that the windows hold; 1.0 without speech."""
     derived_scenes: int
     """Scenes derived from the transcript (the video had none there)."""
+    measured_words: bool = False
+    """The excerpts carry the recogniser's words; False without any, or when the cap left them out."""
 
 
 def plan_windows(video: Video, config: ClipBatchConfig, rules: WindowingRules = DEFAULT_RULES) -> WindowPlan:
@@ -59,10 +62,16 @@ def plan_windows(video: Video, config: ClipBatchConfig, rules: WindowingRules = 
     transcript = clip_transcript(video.transcript, span)
     if not transcript.segments and not _has_scene_in(video, span):
         raise NothingToWindow(_nothing_message(video, span))
-    sentences = group_sentences(transcript, rules)
+    # The sentences cut by the timeframe's edges reach outside it: look a little further for their words.
+    context = 2 * rules.max_sentence_sec
+    nearby = Span(max(0.0, span.start - context), span.end + context)
+    sentences = group_sentences(clip_transcript(video.transcript, nearby, sized=False), rules)
+    inner = Span(*sentences.inward(span.start, span.end))
+    if inner != span:  # the timeframe cuts a sentence: start and end on whole ones instead
+        span, transcript = inner, clip_transcript(video.transcript, inner)
     track = build_scene_track(video.scenes, span, sentences, rules)
     minimum, maximum = preset_range(config.clip_length_preset)
-    laid, overlap = _within_cap(span, track, sentences, transcript, (minimum, maximum), rules)
+    laid, overlap, transcript = _within_cap(span, track, sentences, transcript, (minimum, maximum), rules)
     windows = tuple(
         Window(
             window_id=f"w{index:04d}",
@@ -79,6 +88,7 @@ def plan_windows(video: Video, config: ClipBatchConfig, rules: WindowingRules = 
         overlap=overlap,
         speech_coverage=covered_share(laid, transcript.speech_intervals()),
         derived_scenes=track.derived_count,
+        measured_words=transcript.measured_words and transcript.has_measured_words(),
     )
 
 
@@ -89,16 +99,23 @@ def _within_cap(
     transcript: Transcript,
     bounds: tuple[float, float],
     rules: WindowingRules,
-) -> tuple[list[tuple[float, float]], Overlap]:
+) -> tuple[list[tuple[float, float]], Overlap, Transcript]:
+    """The layout that fits the cap: overlap steps down first; then the recogniser's words are left out
+    of the excerpts (the scorer estimates them), overlap stepping down again; last, windows are sampled."""
     minimum, maximum = bounds
     stride = overlap_stride(minimum, maximum)
+    transcripts = [transcript]
+    if transcript.has_measured_words():
+        transcripts.append(clip_transcript(transcript.segments, span, measured_words=False))
     laid: list[tuple[float, float]] = []
-    for overlap, step in ((Overlap.FULL, stride), (Overlap.REDUCED, 2 * stride), (Overlap.NONE, None)):
-        laid = lay_out(span, track.cuts, sentences, minimum, maximum, step)
-        sizes = [_estimated_bytes(window, track, transcript) for window in laid]
-        if len(laid) <= rules.max_windows and sum(sizes) <= rules.max_payload_bytes:
-            return laid, overlap
-    return _sampled(laid, sizes, rules), Overlap.SAMPLED
+    sizes: list[int] = []
+    for candidate in transcripts:
+        for overlap, step in ((Overlap.FULL, stride), (Overlap.REDUCED, 2 * stride), (Overlap.NONE, None)):
+            laid = lay_out(span, track.cuts, sentences, minimum, maximum, step)
+            sizes = [_estimated_bytes(window, track, candidate) for window in laid]
+            if len(laid) <= rules.max_windows and sum(sizes) <= rules.max_payload_bytes:
+                return laid, overlap, candidate
+    return _sampled(laid, sizes, rules), Overlap.SAMPLED, transcripts[-1]
 
 
 def _estimated_bytes(window: tuple[float, float], track: SceneTrack, transcript: Transcript) -> int:

@@ -17,6 +17,7 @@ from importlib.resources import files
 from viralclip_contracts import Clip, TranscriptSegment, Window, Word
 from viralclip_scoring.language import LanguageProfile, ends_with, starts_with
 from viralclip_scoring.text import transcript_sentences, words
+from viralclip_transcripts import with_words
 
 from .responses_sample import sample_windows
 
@@ -106,14 +107,34 @@ def indonesian_fixture() -> Fixture:
     return Fixture("Indonesian lecture (id)", "id", windows_of(segments, 45.0), marked)
 
 
+def clip_segments(clip: Clip, windows: Sequence[Window]) -> list[TranscriptSegment]:
+    """What is said inside the clip: the windows' segments, each cut to its words inside the clip (a clip
+    may start or end inside a long cue, between two sentences), in time order, each once."""
+    found: dict[tuple[float, float, str], TranscriptSegment] = {}
+    for segment in (s for w in windows for s in w.transcript):
+        if segment.end_sec <= clip.start_time_sec or segment.start_sec >= clip.end_time_sec:
+            continue
+        inside = tuple(
+            word
+            for word in with_words(segment).words
+            if clip.start_time_sec - 1e-6 <= word.start_sec and word.end_sec <= clip.end_time_sec + 1e-6
+        )
+        if inside:
+            cut = segment.model_copy(
+                update={
+                    "start_sec": inside[0].start_sec,
+                    "end_sec": inside[-1].end_sec,
+                    "text": " ".join(word.text for word in inside),
+                    "words": inside,
+                }
+            )
+            found.setdefault((cut.start_sec, cut.end_sec, cut.text), cut)
+    return sorted(found.values(), key=lambda s: (s.start_sec, s.end_sec))
+
+
 def clip_text(clip: Clip, windows: Sequence[Window]) -> str:
-    """What is said inside the clip (segments starting in it)."""
-    return " ".join(
-        s.text
-        for w in windows
-        for s in w.transcript
-        if clip.start_time_sec <= s.start_sec < clip.end_time_sec
-    )
+    """What is said inside the clip."""
+    return " ".join(s.text for s in clip_segments(clip, windows))
 
 
 def clip_rule_failures(
@@ -159,9 +180,7 @@ def is_boilerplate_clip(clip: Clip, boilerplate: Sequence[tuple[float, float]]) 
 def is_whole_clause(title: str, clip: Clip, windows: Sequence[Window], profile: LanguageProfile) -> bool:
     """The title is a sentence of the clip (split by punctuation and pauses) or a clause of one bounded
     by punctuation, give or take openers and fillers at its ends; or "A, B and C" of the clip's words."""
-    segments = [
-        s for w in windows for s in w.transcript if clip.start_time_sec <= s.start_sec < clip.end_time_sec
-    ]
+    segments = clip_segments(clip, windows)
     target = _normal(title)
     for sentence in transcript_sentences(segments, abbreviations=profile.abbreviations):
         for piece in [sentence.text, *re.split(r"(?<=[,;:])\s+", sentence.text)]:

@@ -2,8 +2,10 @@
 
 Every scene fills the frame with its speaker's colour (`build_shot_commands`, for ffmpeg's `sendcmd` and
 `drawbox`, which need no font), and an ASS script (`build_ass`, rendered by libass) adds the speaker's
-name, an avatar disc, the current transcript segment as the caption, and a progress bar. libass draws
-nothing without a font, so with no font installed the video still tells the speakers apart by colour.
+name, an avatar disc, the show's title and a progress bar. libass draws nothing without a font, so with no
+font installed the video still tells the speakers apart by colour. The picture carries no subtitles, as a
+podcast camera's recording does not: captions are what the render service burns into an exported clip,
+and a second, burned-in layer would sit on top of them.
 """
 
 from collections.abc import Sequence
@@ -70,7 +72,6 @@ def build_ass(video: Video) -> str:
     events = [_progress_bar(video.duration_sec)]
     for look in scene_looks(video):
         events.extend(_scene_events(look, video.title))
-    events.extend(_dialogue(3, s.start_sec, s.end_sec, "Caption", _escape(s.text)) for s in video.transcript)
     return _HEADER + "\n".join(events) + "\n"
 
 
@@ -147,7 +148,7 @@ def _lighten(rgb: RGB, amount: float) -> RGB:
 
 
 def _escape(text: str) -> str:
-    """Caption text cannot contain override blocks or escapes; keep it literal."""
+    """Text drawn from the transcript's names and title cannot contain override blocks or escapes."""
     return text.replace("\\", "/").replace("{", "(").replace("}", ")")
 
 
@@ -158,10 +159,6 @@ _STYLES = "\n".join(
         ("Initials", "96,&H00FFFFFF,&H00FFFFFF,&H00000000,&H00000000,-1,0,0,0,100,100,0,0,1,0,0,5,0,0,0,1"),
         ("Name", "48,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,0,3,8,60,60,40,1"),
         ("Show", "20,&H00E6E6E6,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,0,0,8,450,450,100,1"),
-        (
-            "Caption",
-            "34,&H00FFFFFF,&H00FFFFFF,&H00181818,&H00181818,0,0,0,0,100,100,0,0,3,12,0,2,450,450,50,1",
-        ),
     )
 )
 

@@ -1,7 +1,7 @@
-"""Render the sample video for a timed `Video` with ffmpeg: 1280x720 H.264, speaker shots and captions.
+"""Render the sample video for a timed `Video` with ffmpeg: 1280x720 H.264, speaker shots, names and title.
 
 The picture comes from `picture`: `drawbox` fills each shot with its speaker's colour (switched by
-`sendcmd` at the cuts), then libass draws names, captions and the rest. Fonts come from `fonts_dir` when
+`sendcmd` at the cuts), then libass draws names, the title and the rest. Fonts come from `fonts_dir` when
 given (see `default_fonts_dir`), else from whatever fontconfig finds; with no font at all libass draws
 nothing but the coloured shots still render, so generation never fails on a missing font.
 """

@@ -1,0 +1,1 @@
+"""I/O: MongoDB (repository), Kafka (outbox relay, projector), HTTP (webhook sender), files."""

@@ -1,0 +1,184 @@
+"""Parse a transcript given as JSON (ours, Whisper's, WhisperX's), SRT or WebVTT into `TranscriptSegment`s.
+
+Every failure is a `FieldError` naming where (`transcript[3].words[2].end_sec`, `transcript (SRT, line
+12)`) and why, so the API can answer 422 with something a creator can fix. Words come from the JSON's
+`words` or WebVTT's inline timestamps; segments without them get estimated words at registration.
+"""
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import srt
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+from viralclip_contracts import TranscriptSegment
+
+from .errors import FieldError
+from .transcript_json import from_json
+from .vtt_words import cue_lines, has_inline_timestamps
+
+_SRT_TAG = re.compile(r"</?[ibu]>|</?font[^>]*>|\{\\[^}]*\}")
+
+
+class TranscriptFormat(StrEnum):
+    """How a transcript is written: timed JSON segments, SubRip or WebVTT."""
+
+    JSON = "json"
+    SRT = "srt"
+    VTT = "vtt"
+
+
+def detect_format(text: str) -> TranscriptFormat:
+    """Guess the format of a transcript text from its first non-blank characters."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith("WEBVTT"):
+        return TranscriptFormat.VTT
+    if head.startswith(("[", "{")):
+        return TranscriptFormat.JSON
+    return TranscriptFormat.SRT
+
+
+@dataclass(frozen=True)
+class ImportedTranscript:
+    """A parsed transcript: segments sorted by start, and the language it declares (Whisper's
+    `language`, WebVTT's `Language:` header), if any."""
+
+    segments: tuple[TranscriptSegment, ...]
+    language: str | None = None
+
+
+def parse_transcript(
+    source: str | Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    fmt: TranscriptFormat | None = None,
+    *,
+    field: str = "transcript",
+) -> tuple[TranscriptSegment, ...]:
+    """Segments of `source` sorted by start (see `import_transcript`)."""
+    return import_transcript(source, fmt, field=field).segments
+
+
+def import_transcript(
+    source: str | Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    fmt: TranscriptFormat | None = None,
+    *,
+    field: str = "transcript",
+) -> ImportedTranscript:
+    """The transcript in `source`: text is JSON/SRT/WebVTT (`fmt` or detected); a list or an object is
+    taken as JSON already parsed. Raises `FieldError` naming the offending segment, word or line."""
+    if not isinstance(source, str):
+        return _from_json(source, field)
+    if not source.strip():
+        raise FieldError(field, "is empty")
+    chosen = fmt or detect_format(source)
+    if chosen is TranscriptFormat.JSON:
+        return _from_json(_loaded(source, field), field)
+    if chosen is TranscriptFormat.SRT:
+        return ImportedTranscript(_sorted(_from_srt(source, field)))
+    return _from_vtt(source, field)
+
+
+def _sorted(segments: list[TranscriptSegment]) -> tuple[TranscriptSegment, ...]:
+    return tuple(sorted(segments, key=lambda s: (s.start_sec, s.end_sec)))
+
+
+def _loaded(text: str, field: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FieldError(
+            field, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+
+
+def _from_json(data: Any, field: str) -> ImportedTranscript:
+    parsed = from_json(data, field)
+    return ImportedTranscript(_sorted(parsed.segments), parsed.language)
+
+
+def _checked(segment: TranscriptSegment, where: str) -> TranscriptSegment:
+    if segment.end_sec < segment.start_sec:
+        raise FieldError(where, f"end {segment.end_sec:g} s is before start {segment.start_sec:g} s")
+    return segment
+
+
+def _from_srt(text: str, field: str) -> list[TranscriptSegment]:
+    try:
+        cues = list(srt.parse(text))
+    except srt.SRTParseError as exc:
+        line = text.count("\n", 0, exc.expected_start) + 1
+        snippet = exc.unmatched_content.strip().splitlines()[0][:60] if exc.unmatched_content else ""
+        raise FieldError(f"{field} (SRT, line {line})", f"not a valid SubRip cue: {snippet!r}") from None
+    except ValueError as exc:
+        raise FieldError(f"{field} (SRT)", f"bad timestamp: {exc}") from None
+    segments = []
+    for number, cue in enumerate(cues, start=1):
+        content = _SRT_TAG.sub("", cue.content).strip()
+        if "-->" in content:
+            raise FieldError(f"{field} (SRT cue {number})", "its text contains a timing line: malformed cue")
+        if not content:
+            continue
+        segment = TranscriptSegment(
+            start_sec=cue.start.total_seconds(), end_sec=cue.end.total_seconds(), text=content
+        )
+        segments.append(_checked(segment, f"{field} (SRT cue {number})"))
+    if not segments:
+        raise FieldError(field, "SRT contains no cues")
+    return segments
+
+
+def _from_vtt(text: str, field: str) -> ImportedTranscript:
+    try:
+        document = webvtt.WebVTT.from_string(text.lstrip("\ufeff"), strict=True)
+    except MalformedFileError:
+        raise FieldError(f"{field} (WebVTT)", "must start with the line 'WEBVTT'") from None
+    except MalformedCaptionError as exc:
+        raise FieldError(f"{field} (WebVTT)", f"malformed cue: {exc}") from None
+    inline = any(has_inline_timestamps(caption.raw_text) for caption in document.captions)
+    segments: list[TranscriptSegment] = []
+    previous: str | None = None
+    for number, caption in enumerate(document.captions, start=1):
+        start, end = _vtt_seconds(caption.start_time), _vtt_seconds(caption.end_time)
+        where = f"{field} (WebVTT cue {number})"
+        if not inline:
+            content = caption.text.strip()
+            if content:
+                segment = TranscriptSegment(start_sec=start, end_sec=end, text=content, speaker=caption.voice)
+                segments.append(_checked(segment, where))
+            continue
+        _checked(TranscriptSegment(start_sec=start, end_sec=end, text=""), where)
+        lines = cue_lines(caption.raw_text, start, end, previous)
+        timed = [line for line in lines if line.words]
+        if timed:
+            words = tuple(word for line in timed for word in line.words)
+            text = " ".join(line.text for line in timed)
+            segments.append(
+                TranscriptSegment(start_sec=start, end_sec=end, text=text, speaker=caption.voice, words=words)
+            )
+        segments.extend(
+            TranscriptSegment(start_sec=start, end_sec=end, text=line.text, speaker=caption.voice)
+            for line in lines
+            if not line.words
+        )
+        if lines:
+            previous = lines[-1].text
+    if not segments:
+        raise FieldError(field, "WebVTT contains no cues")
+    return ImportedTranscript(_sorted(segments), _vtt_language(document.metadata))
+
+
+def _vtt_language(metadata: Sequence[str]) -> str | None:
+    for line in metadata:
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "language" and 2 <= len(value.strip()) <= 35:
+            return value.strip()
+    return None
+
+
+def _vtt_seconds(stamp: Any) -> float:
+    hours, minutes, seconds, millis = (int(part) for part in stamp.to_tuple())
+    return float(hours * 3600 + minutes * 60 + seconds) + millis / 1000

@@ -1,0 +1,77 @@
+"""Checks of requests against their video: timeframes, transcript, scenes, clip edits."""
+
+from collections.abc import Sequence
+
+from viralclip_contracts import Clip, ClipBatchConfig, ClipStatus, SceneSegment, TranscriptSegment
+
+from ..api.models import ClipUpdate
+from .errors import FieldError
+
+# Transcripts and scene lists often overrun the probed duration by a frame or a rounding step.
+DURATION_SLACK_SEC = 1.0
+
+
+def check_timeframe(config: ClipBatchConfig, duration_sec: float) -> None:
+    """The processing timeframe must lie inside the video."""
+    frame = config.processing_timeframe
+    if frame.start_sec >= duration_sec:
+        raise FieldError(
+            "processing_timeframe_start",
+            f"{frame.start_sec:g} s is not before the end of the video ({duration_sec:g} s)",
+        )
+    if frame.end_sec is not None and frame.end_sec > duration_sec + DURATION_SLACK_SEC:
+        raise FieldError(
+            "processing_timeframe_end",
+            f"{frame.end_sec:g} s is after the end of the video ({duration_sec:g} s)",
+        )
+
+
+def check_transcript(segments: Sequence[TranscriptSegment], duration_sec: float) -> None:
+    """Every transcript segment must end inside the video."""
+    for index, segment in enumerate(segments):
+        if segment.end_sec > duration_sec + DURATION_SLACK_SEC:
+            raise FieldError(
+                f"transcript[{index}].end_sec",
+                f"{segment.end_sec:g} s is after the end of the video ({duration_sec:g} s)",
+            )
+
+
+def check_scenes(scenes: Sequence[SceneSegment], duration_sec: float) -> None:
+    """Every scene must have a positive length inside the video."""
+    for index, scene in enumerate(scenes):
+        if scene.end_sec <= scene.start_sec:
+            raise FieldError(f"scenes[{index}].end_sec", "must be after start_sec")
+        if scene.end_sec > duration_sec + DURATION_SLACK_SEC:
+            raise FieldError(
+                f"scenes[{index}].end_sec",
+                f"{scene.end_sec:g} s is after the end of the video ({duration_sec:g} s)",
+            )
+
+
+def edited_clip(clip: Clip, edit: ClipUpdate, duration_sec: float) -> Clip:
+    """The clip with the edit applied, status `edited`; its range must lie inside the video."""
+    start = edit.start_time_sec if edit.start_time_sec is not None else clip.start_time_sec
+    end = edit.end_time_sec if edit.end_time_sec is not None else clip.end_time_sec
+    if end <= start:
+        field = "end_time_sec" if edit.end_time_sec is not None else "start_time_sec"
+        raise FieldError(field, f"the clip would end ({end:g} s) before it starts ({start:g} s)")
+    if end > duration_sec:
+        raise FieldError("end_time_sec", f"{end:g} s is after the end of the video ({duration_sec:g} s)")
+    changes: dict[str, object] = {
+        "start_time_sec": start,
+        "end_time_sec": end,
+        "duration_sec": round(end - start, 3),
+        "status": ClipStatus.EDITED,
+    }
+    if edit.title is not None:
+        changes["title"] = edit.title
+    if edit.description is not None:
+        changes["description"] = edit.description
+    return clip.model_copy(update=changes)
+
+
+def transcript_excerpt(
+    segments: Sequence[TranscriptSegment], start_sec: float, end_sec: float
+) -> list[TranscriptSegment]:
+    """The segments that overlap [start_sec, end_sec], in time order."""
+    return [s for s in segments if s.end_sec > start_sec and s.start_sec < end_sec]

@@ -1,0 +1,116 @@
+"""The lifecycle tables: every list of stages, topics and events is read from them, and they agree."""
+
+import typing
+
+import pytest
+
+from viralclip_contracts import (
+    BATCH_PIPELINE,
+    EVENT_BY_TOPIC,
+    EXPORT_LIFECYCLE,
+    EXPORT_TOPICS,
+    LIFECYCLES,
+    PIPELINE_TOPICS,
+    BatchCreated,
+    BatchFailed,
+    ClipExported,
+    ClipExportFailed,
+    ClipExportRequested,
+    ClipsScored,
+    ExportEvent,
+    ExportStatus,
+    Lifecycle,
+    PipelineEvent,
+    Stage,
+    Step,
+    ThumbnailsDone,
+    WindowsReady,
+)
+
+
+def test_the_batch_pipeline_is_queued_windowing_scoring_thumbnails_done() -> None:
+    assert BATCH_PIPELINE.stages == (
+        Stage.QUEUED,
+        Stage.WINDOWING,
+        Stage.SCORING,
+        Stage.THUMBNAILS,
+        Stage.DONE,
+    )
+    assert tuple(Stage) == BATCH_PIPELINE.stages, "every Stage is a row of the table (or done)"
+    assert [step.producer for step in BATCH_PIPELINE.steps] == [
+        "batch-api",
+        "windowing",
+        "scoring",
+        "thumbnail",
+    ]
+    assert BATCH_PIPELINE.workers == ("windowing", "scoring", "thumbnail")
+
+
+def test_the_topic_tuples_are_the_tables_topics() -> None:
+    assert PIPELINE_TOPICS == (
+        "batch.created",
+        "windows.ready",
+        "clips.scored",
+        "thumbnails.done",
+        "batch.failed",
+    )
+    assert BATCH_PIPELINE.topics == PIPELINE_TOPICS
+    assert EXPORT_TOPICS == ("clip.export_requested", "clip.exported", "clip.export_failed")
+    assert EXPORT_LIFECYCLE.topics == EXPORT_TOPICS
+
+
+def test_every_topic_maps_to_its_event_and_the_event_unions_hold_the_tables_events() -> None:
+    assert list(EVENT_BY_TOPIC) == [*PIPELINE_TOPICS, *EXPORT_TOPICS]
+    assert all(kind.model_fields["event_type"].default == topic for topic, kind in EVENT_BY_TOPIC.items())
+    assert set(typing.get_args(PipelineEvent)) == set(BATCH_PIPELINE.events.values())
+    assert set(typing.get_args(ExportEvent)) == set(EXPORT_LIFECYCLE.events.values())
+
+
+@pytest.mark.parametrize(
+    ("event", "stage"),
+    [
+        (BatchCreated, Stage.WINDOWING),
+        (WindowsReady, Stage.SCORING),
+        (ClipsScored, Stage.THUMBNAILS),
+        (ThumbnailsDone, Stage.DONE),
+    ],
+)
+def test_each_event_moves_a_batch_to_the_next_rows_stage(event: type[BatchCreated], stage: Stage) -> None:
+    assert BATCH_PIPELINE.stage_after(event) is stage
+
+
+def test_the_failure_event_moves_no_lifecycle_forward() -> None:
+    with pytest.raises(KeyError, match="BatchFailed"):
+        BATCH_PIPELINE.stage_after(BatchFailed)
+    with pytest.raises(KeyError, match="ClipExportFailed"):
+        EXPORT_LIFECYCLE.stage_after(ClipExportFailed)
+
+
+def test_progress_starts_at_zero_grows_with_each_stage_and_ends_at_one() -> None:
+    for lifecycle in LIFECYCLES:
+        progress = [lifecycle.progress_at(stage) for stage in lifecycle.stages]  # type: ignore[arg-type]
+        assert progress[0] == 0.0
+        assert progress[-1] == 1.0
+        assert progress == sorted(set(progress))
+    assert [BATCH_PIPELINE.progress_at(s) for s in BATCH_PIPELINE.stages] == [0.0, 0.05, 0.2, 0.85, 1.0]
+
+
+def test_the_export_lifecycle_is_a_second_table_beside_the_batch_pipeline() -> None:
+    assert EXPORT_LIFECYCLE.stages == (ExportStatus.QUEUED, ExportStatus.RENDERING, ExportStatus.DONE)
+    assert set(ExportStatus) == {*EXPORT_LIFECYCLE.stages, ExportStatus.FAILED}
+    assert EXPORT_LIFECYCLE.stage_after(ClipExportRequested) is ExportStatus.RENDERING
+    assert EXPORT_LIFECYCLE.stage_after(ClipExported) is ExportStatus.DONE
+    assert EXPORT_LIFECYCLE.workers == ("render",)
+    assert not set(EXPORT_LIFECYCLE.topics) & set(BATCH_PIPELINE.topics)
+
+
+def test_a_table_whose_shares_do_not_add_up_or_that_repeats_a_stage_is_refused() -> None:
+    with pytest.raises(ValueError, match="add up to 1"):
+        Lifecycle("broken", (Step(Stage.QUEUED, BatchCreated, "batch-api", 0.5),), Stage.DONE, BatchFailed)
+    with pytest.raises(ValueError, match="a stage appears twice"):
+        Lifecycle(
+            "broken",
+            (Step(Stage.QUEUED, BatchCreated, "a", 0.5), Step(Stage.QUEUED, WindowsReady, "b", 0.5)),
+            Stage.DONE,
+            BatchFailed,
+        )
