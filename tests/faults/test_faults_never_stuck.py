@@ -25,7 +25,7 @@ from viralclip_testkit.system import RunningSystem, running_system
 from viralclip_testkit.waiting import eventually
 
 from .conftest import BATCH_CONFIG, MEDIA_PATH, MEDIA_SECONDS, system_env
-from .faultkit import FfmpegSwitch, duplicate_clips, in_thread, log_count
+from .faultkit import FfmpegSwitch, near_duplicate_clips, in_thread, log_count
 
 pytestmark = pytest.mark.faults
 
@@ -130,11 +130,11 @@ async def test_a_killed_worker_is_restarted_by_the_supervisor_and_its_batch_ends
     assert "supervisor: restarted scoring (restart 1)" in fleet_log(system)
     clips = await api.clips(batch_id)
     assert len(clips) == final["clips_total"] > 0
-    assert duplicate_clips(clips) == 0
+    assert near_duplicate_clips(clips) == 0
     figure("kill to restarted by the supervisor (s)", restarted_sec)
     figure("kill to batch ready (s)", ready_sec)
     figure("re-drives on the way", log_count(system, "batch-api", REDRIVEN) - redrives_before)
-    figure("duplicate clips", duplicate_clips(clips))
+    figure("near-duplicate clips", near_duplicate_clips(clips))
 
 
 async def test_a_worker_stopped_for_good_fails_its_batch_with_a_readable_error_inside_its_deadline(
@@ -220,7 +220,7 @@ async def test_a_broker_restart_mid_batch_ends_the_batch_ready_or_failed_never_i
     if final["status"] == "failed":
         assert READABLE.match(final["error_message"]), final["error_message"]
     else:
-        assert duplicate_clips(await api.clips(batch_id)) == 0
+        assert near_duplicate_clips(await api.clips(batch_id)) == 0
     figure("outcome after the broker restart", final["status"])
     figure("broker restart to batch ended (s)", ended_sec)
     figure("re-drives", log_count(system, "batch-api", REDRIVEN) - redrives_before)
