@@ -72,7 +72,7 @@ test-containers: install ## integration suite on Apache Kafka + MongoDB containe
 stack: install ## only the embedded broker and database, in the foreground
 	$(BIN)/python -m viralclip_localstack stack
 
-up: install ## embedded broker + database + the four services, in the foreground (Ctrl-C stops all)
+up: install ## embedded broker + database + the five services, in the foreground (Ctrl-C stops all)
 	$(BIN)/python -m viralclip_localstack up
 
 demo: install ## clip the bundled NASA podcast end to end on the embedded stack; DEMO_ARGS=--keep-running leaves it up

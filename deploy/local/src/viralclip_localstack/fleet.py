@@ -1,4 +1,4 @@
-"""The four viralclip services as separate processes, wired to one stack (used by `make up`, the demo,
+"""The five viralclip services as separate processes, wired to one stack (used by `make up`, the demo,
 the end-to-end tests and the benchmarks)."""
 
 import sys

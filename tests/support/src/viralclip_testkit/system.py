@@ -1,5 +1,5 @@
 """The whole system for black-box tests and benchmarks: a broker and a database of its own (embedded, so
-runs never share topics or consumer groups) and the four services as separate processes — the same
+runs never share topics or consumer groups) and the five services as separate processes — the same
 `LocalSystem` that `make up` and the demo start, with the tests' options."""
 
 import contextlib
