@@ -25,7 +25,7 @@ from viralclip_testkit.system import RunningSystem, running_system
 from viralclip_testkit.waiting import eventually
 
 from .conftest import BATCH_CONFIG, MEDIA_PATH, MEDIA_SECONDS, system_env
-from .faultkit import FfmpegSwitch, near_duplicate_clips, in_thread, log_count
+from .faultkit import FfmpegSwitch, in_thread, log_count, near_duplicate_clips
 
 pytestmark = pytest.mark.faults
 
