@@ -7,8 +7,7 @@ BIN    := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-TYPED := contracts/src services/runtime/src services/media/src services/transcripts/src services/windowing/src services/scoring/src \
-         services/thumbnail/src services/render/src services/batch-api/src deploy/local/src tests/support/src
+TYPED := contracts/src $(wildcard services/*/src) deploy/local/src tests/support/src
 
 .PHONY: help install lint typecheck test test-unit test-integration test-e2e test-faults \
         test-containers up stack demo bench schemas asyncapi clean browser compose-cli
@@ -21,7 +20,7 @@ $(UV):
 	$(BOOT)/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
 
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml */pyproject.toml services/*/pyproject.toml deploy/local/pyproject.toml tests/support/pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --all-packages --python $(PYTHON)
 	@touch $@
 
 install: $(VENV)/.synced ## create .venv from the lock file (uv, bootstrapped with pip)

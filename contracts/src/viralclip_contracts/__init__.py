@@ -16,6 +16,7 @@ from .events import (
 )
 from .pipeline import BATCH_PIPELINE, EXPORT_LIFECYCLE, LIFECYCLES, Lifecycle, Step, event_type_of
 from .topics import (
+    ALL_TOPICS,
     BATCH_CREATED,
     BATCH_FAILED,
     CLIP_EXPORT_FAILED,
@@ -56,6 +57,7 @@ EVENT_BY_TOPIC: dict[str, type[Event]] = {
 """Every topic's event class, from the lifecycle tables: the batch pipeline's, then the exports'."""
 
 __all__ = [
+    "ALL_TOPICS",
     "BATCH_CREATED",
     "BATCH_FAILED",
     "BATCH_PIPELINE",

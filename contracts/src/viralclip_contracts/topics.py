@@ -5,7 +5,7 @@ The tuples of a lifecycle's topics come from its table in `pipeline.py`.
 
 from typing import Final
 
-from .pipeline import BATCH_PIPELINE, EXPORT_LIFECYCLE
+from .pipeline import BATCH_PIPELINE, EXPORT_LIFECYCLE, LIFECYCLES
 
 BATCH_CREATED: Final = "batch.created"
 WINDOWS_READY: Final = "windows.ready"
@@ -22,6 +22,9 @@ CLIP_EXPORT_FAILED: Final = "clip.export_failed"
 
 EXPORT_TOPICS: Final = EXPORT_LIFECYCLE.topics
 """clip.export_requested, clip.exported, clip.export_failed."""
+
+ALL_TOPICS: Final = tuple(topic for lifecycle in LIFECYCLES for topic in lifecycle.topics)
+"""Every lifecycle's topics, in table order: what a deployment creates (with their dead-letter topics)."""
 
 
 def dead_letter_topic(topic: str) -> str:

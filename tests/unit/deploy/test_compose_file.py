@@ -1,6 +1,5 @@
 """deploy/compose/docker-compose.yml: valid Compose, and every service gets settings it really reads."""
 
-import importlib
 import json
 import re
 import shutil
@@ -14,23 +13,17 @@ import pytest
 import yaml
 from pydantic import AliasChoices, SecretStr
 
-from viralclip_contracts import EXPORT_TOPICS, PIPELINE_TOPICS, dead_letter_topic
 from viralclip_runtime import ServiceSettings
 from viralclip_scoring.settings import ScoringSettings
+from viralclip_testkit.workspace import ServicePackage, service_packages
 
 REPO = Path(__file__).resolve().parents[3]
 COMPOSE_DIR = REPO / "deploy" / "compose"
 COMPOSE_FILE = COMPOSE_DIR / "docker-compose.yml"
 SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
 
-#: compose service → (settings class, directory of its package)
-SERVICES: dict[str, tuple[str, str]] = {
-    "batch-api": ("viralclip_batch_api.settings:BatchApiSettings", "services/batch-api"),
-    "windowing": ("viralclip_windowing.settings:WindowingSettings", "services/windowing"),
-    "scoring": ("viralclip_scoring.settings:ScoringSettings", "services/scoring"),
-    "thumbnail": ("viralclip_thumbnail.settings:ThumbnailSettings", "services/thumbnail"),
-    "render": ("viralclip_render.settings:RenderServiceSettings", "services/render"),
-}
+#: compose service → its package: every service of the workspace is deployed under its folder's name
+SERVICES: dict[str, ServicePackage] = {package.name: package for package in service_packages()}
 SCALABLE = ("scoring", "thumbnail", "render")
 SECRET_VALUES = {"mongodb_uri": "mongodb://viralclip:s3cret-pw@mongodb:27017/?authSource=admin"}
 _VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}")
@@ -44,10 +37,7 @@ def compose() -> dict[str, Any]:
 
 
 def settings_class(service: str) -> type[ServiceSettings]:
-    module_name, class_name = SERVICES[service][0].split(":")
-    cls: type[ServiceSettings] = getattr(importlib.import_module(module_name), class_name)
-    assert issubclass(cls, ServiceSettings)
-    return cls
+    return SERVICES[service].settings_class
 
 
 def env_names(cls: type[ServiceSettings]) -> dict[str, str]:
@@ -170,11 +160,12 @@ def test_an_empty_openai_key_file_selects_the_offline_scorer(
 
 
 def test_the_image_runs_each_service_by_its_console_script(compose: dict[str, Any]) -> None:
-    for service, (_, package_dir) in SERVICES.items():
+    image = compose["services"]["batch-api"]["image"]
+    deployed = {name for name, definition in compose["services"].items() if definition.get("image") == image}
+    assert deployed - {"kafka-init"} == set(SERVICES), "every service of the workspace, and nothing else"
+    for service, package in SERVICES.items():
         definition = compose["services"][service]
-        project = tomllib.loads((REPO / package_dir / "pyproject.toml").read_text())["project"]
-        assert definition["command"] == [f"viralclip-{service}"]
-        assert f"viralclip-{service}" in project["scripts"]
+        assert definition["command"] == [package.command]
         assert definition["build"] == {"context": "../..", "dockerfile": "deploy/docker/Dockerfile"}
 
 
@@ -201,15 +192,23 @@ def test_services_start_after_healthy_dependencies_and_created_topics(compose: d
         assert "/readyz" in " ".join(services[service]["healthcheck"]["test"])
 
 
-def test_topic_creation_covers_every_pipeline_topic_and_its_dead_letters(compose: dict[str, Any]) -> None:
-    script = "\n".join(compose["services"]["kafka-init"]["command"])
-    listed = re.search(r"for topic in ([^;]+);", script)
-    assert listed is not None
-    assert tuple(listed.group(1).split()) == PIPELINE_TOPICS + EXPORT_TOPICS
-    assert dead_letter_topic("$$topic") in script
-    assert '--partitions "$$PARTITIONS"' in script
-    partitions = with_defaults(compose["services"]["kafka-init"]["environment"]["PARTITIONS"])
-    assert int(partitions) >= 2, "one partition would allow one consumer replica per service"
+def test_topics_are_created_from_the_lifecycle_tables_by_the_services_image(compose: dict[str, Any]) -> None:
+    init = compose["services"]["kafka-init"]
+    assert init["command"] == ["viralclip-topics"]
+    assert (init["image"], init["build"]) == (
+        compose["services"]["batch-api"]["image"],
+        compose["services"]["batch-api"]["build"],
+    )
+    runtime = tomllib.loads((REPO / "services" / "runtime" / "pyproject.toml").read_text())["project"]
+    assert runtime["scripts"]["viralclip-topics"] == "viralclip_runtime.topics_cli:main"
+    assert init["depends_on"] == {"kafka": {"condition": "service_healthy"}}
+    assert init["restart"] == "no"
+    environment = {name: with_defaults(value) for name, value in init["environment"].items()}
+    assert environment["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+    assert int(environment["VIRALCLIP_TOPIC_PARTITIONS"]) >= 2, "one partition allows one replica per service"
+    assert environment["VIRALCLIP_TOPIC_PARTITIONS"] == with_defaults(
+        compose["services"]["kafka"]["environment"]["KAFKA_NUM_PARTITIONS"]
+    )
 
 
 def test_services_share_the_media_volume_at_their_media_root(compose: dict[str, Any]) -> None:

@@ -4,10 +4,12 @@ import re
 import tomllib
 from pathlib import Path
 
+from viralclip_testkit.workspace import service_packages
+
 REPO = Path(__file__).resolve().parents[3]
 DOCKERFILE = (REPO / "deploy" / "docker" / "Dockerfile").read_text()
 DOCKERIGNORE = (REPO / ".dockerignore").read_text().splitlines()
-SERVICES = ("batch-api", "windowing", "scoring", "thumbnail", "render")
+SERVICES = service_packages()
 
 
 def stages() -> list[str]:
@@ -51,19 +53,16 @@ def test_dockerignore_lets_every_copied_path_into_the_build_context() -> None:
         assert any(path == allowed or path.startswith(f"{allowed}/") for allowed in included), path
 
 
-def test_the_image_installs_the_four_services_from_the_lock_without_dev_tools() -> None:
+def test_the_image_installs_every_service_from_the_lock_without_dev_tools() -> None:
     build = stages()[0]
     packages = re.findall(r"--package (viralclip-[a-z-]+)", build)
-    assert sorted(packages) == sorted(f"viralclip-{service}" for service in SERVICES)
+    assert sorted(packages) == sorted(service.distribution for service in SERVICES)
     syncs = re.findall(r"(?m)^RUN uv sync (.+)$", build)
     assert syncs, "the build installs with uv sync"
     for options in syncs:
         assert "--frozen" in options
         assert "--no-dev" in options
     assert "--no-editable" in syncs[-1], "the runtime stage copies the environment, not the sources"
-    for service in SERVICES:
-        scripts = tomllib.loads((REPO / "services" / service / "pyproject.toml").read_text())["project"]
-        assert f"viralclip-{service}" in scripts["scripts"]
 
 
 def test_the_runtime_stage_has_ffmpeg_and_runs_as_a_non_root_user() -> None:

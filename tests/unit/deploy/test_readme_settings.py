@@ -7,20 +7,10 @@ import pytest
 from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
-from viralclip_batch_api.settings import BatchApiSettings
-from viralclip_render.settings import RenderServiceSettings
-from viralclip_scoring.settings import ScoringSettings
-from viralclip_thumbnail.settings import ThumbnailSettings
-from viralclip_windowing.settings import WindowingSettings
+from viralclip_testkit.workspace import service_packages
 
 README = Path(__file__).resolve().parents[3] / "README.md"
-SERVICES: tuple[type[BaseSettings], ...] = (
-    BatchApiSettings,
-    WindowingSettings,
-    ScoringSettings,
-    ThumbnailSettings,
-    RenderServiceSettings,
-)
+SERVICES: tuple[type[BaseSettings], ...] = tuple(package.settings_class for package in service_packages())
 
 
 def environment_names(settings: type[BaseSettings]) -> set[str]:

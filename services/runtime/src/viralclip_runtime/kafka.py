@@ -91,12 +91,12 @@ async def publish_event(broker: KafkaBroker, topic: str, event: Event) -> None:
 
 async def ensure_topics(
     bootstrap_servers: str, *, partitions: int, topics: tuple[str, ...] = PIPELINE_TOPICS
-) -> None:
-    """Create the pipeline topics and their dead-letter topics when missing (idempotent)."""
+) -> tuple[str, ...]:
+    """Create `topics` and their dead-letter topics when missing (idempotent); return the ones created."""
     wanted = [*topics, *(dead_letter_topic(topic) for topic in topics)]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
-    await admin.start()
     try:
+        await admin.start()
         existing = set(await admin.list_topics())
         missing = [name for name in wanted if name not in existing]
         for name in missing:
@@ -104,6 +104,7 @@ async def ensure_topics(
                 await admin.create_topics([NewTopic(name, partitions, replication_factor=1)])
         if missing:
             logger.info("created topics", extra={"topics": missing, "partitions": partitions})
+        return tuple(missing)
     except KafkaError as error:
         raise RuntimeError(f"could not create Kafka topics on {bootstrap_servers}: {error}") from error
     finally:
