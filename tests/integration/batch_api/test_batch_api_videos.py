@@ -96,6 +96,25 @@ async def test_multipart_upload_is_stored_under_the_media_root_with_a_webvtt_fil
     assert video["scenes"] == [{"scene_id": "s0", "start_sec": 0.0, "end_sec": 3.0}]
 
 
+async def test_media_transcript_and_scenes_each_as_a_file_register_as_the_review_page_sends_them(
+    client: httpx.AsyncClient, real_video: Path
+) -> None:
+    content = await asyncio.to_thread(real_video.read_bytes)
+    scenes = b'[{"scene_id": "s0", "start_sec": 0, "end_sec": 3}]'
+    files = {
+        "media": ("talk.mp4", content, "video/mp4"),
+        "transcript": ("talk.srt", SRT.encode(), "application/x-subrip"),
+        "scenes": ("talk.scenes.json", scenes, "application/json"),
+    }
+
+    response = await client.post("/videos", data={"title": "Three files"}, files=files)
+
+    assert response.status_code == 201, response.text
+    video = response.json()
+    assert [s["text"] for s in video["transcript"]] == ["Hello there.", "Goodbye."]
+    assert video["scenes"] == [{"scene_id": "s0", "start_sec": 0.0, "end_sec": 3.0}]
+
+
 async def test_a_whisper_json_posted_as_is_yields_a_video_whose_words_read_back(
     client: httpx.AsyncClient, real_video: Path
 ) -> None:

@@ -131,7 +131,7 @@ async def _limited_form(request: Request, upload_max_bytes: int) -> AsyncIterato
         parser = MultiPartParser(
             request.headers,
             _capped(stream, upload_max_bytes),
-            max_files=2,
+            max_files=3,  # media, transcript, scenes
             max_fields=20,
         )
         try:
