@@ -12,9 +12,21 @@ from viralclip_localstack.sample.bundled import sample_video
 from viralclip_scoring.batch_scoring import BatchScorer
 from viralclip_scoring.chunks import plan_chunks, transcript_lines
 from viralclip_scoring.openai_provider import OpenAIProvider, make_openai_client
-from viralclip_scoring.prompt import VideoBrief, build_chunk_prompt
+from viralclip_scoring.prompt import (
+    MAX_CLIPS_GLOBAL,
+    MAX_CLIPS_PER_WINDOW,
+    VideoBrief,
+    build_chunk_prompt,
+    build_prompt,
+)
 from viralclip_scoring.strategy import plan_calls
-from viralclip_testkit.responses_answers import answer_text, is_chunk_prompt, parse_windows
+from viralclip_testkit.responses_answers import (
+    MAX_CLIPS,
+    answer_text,
+    clip_limit,
+    is_chunk_prompt,
+    parse_windows,
+)
 from viralclip_testkit.responses_double import Behaviour, ResponsesDouble, Script
 from viralclip_windowing.windows import plan_windows
 
@@ -117,6 +129,30 @@ def test_the_double_answers_a_chunk_with_clips_that_do_not_overlap() -> None:
     spans = sorted((clip["start_sec"], clip["end_sec"]) for clip in clips)
     for (s1, e1), (s2, e2) in itertools.pairwise(spans):
         assert min(e1, e2) - max(s1, s2) <= 0.5 * min(e1 - s1, e2 - s2)
+
+
+def test_the_double_keeps_to_the_clip_limit_the_instructions_state() -> None:
+    """A long chunk of short windows is not capped at a fixed count: the chunk prompt allows a few clips
+    per window, a global prompt a number in all, and the double answers within what the prompt says."""
+    short = ClipBatchConfig(video_type="podcast", clip_length_preset="<30s")
+    windows = plan_windows(VIDEO, short).windows
+    chunk = plan_chunks(windows, span_sec=900.0)[0]
+    chunk_prompt = build_chunk_prompt(BRIEF, chunk, SPEAKERS, short, "en")
+    global_prompt = build_prompt(BRIEF, windows, short, "en", global_call=True)
+
+    assert clip_limit(chunk_prompt.instructions, len(chunk.windows)) == MAX_CLIPS_PER_WINDOW * len(
+        chunk.windows
+    )
+    assert clip_limit(global_prompt.instructions, len(windows)) == MAX_CLIPS_GLOBAL
+    assert clip_limit("Find clips.", len(windows)) == MAX_CLIPS
+    in_chunk = json.loads(answer_text(chunk_prompt.input, "ok", instructions=chunk_prompt.instructions))[
+        "clips"
+    ]
+    in_all = json.loads(answer_text(global_prompt.input, "ok", instructions=global_prompt.instructions))[
+        "clips"
+    ]
+    assert len(in_chunk) > MAX_CLIPS, "a 15-minute chunk of <30s windows holds more than 20 distinct moments"
+    assert len(in_all) == MAX_CLIPS_GLOBAL
 
 
 def event(strategy: str = "chunked") -> WindowsReady:

@@ -27,7 +27,10 @@ _CHUNK_LINE = re.compile(r"^(~?)([\d.]+) (.*)$")
 _PART = re.compile(r"^Part \d+/\d+: \d+-(\d+)$")
 _TARGET = re.compile(r"Target clip duration: ([\d.]+)-([\d.]+) seconds")
 _GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C")
+_LIMIT_PER_WINDOW = re.compile(r"at most (\d+) clips per window", re.IGNORECASE)
+_LIMIT_IN_ALL = re.compile(r"at most (\d+), spread over the windows")
 MAX_CLIPS = 20
+"""Clips in one answer when the instructions state no limit."""
 
 
 @dataclass(frozen=True)
@@ -107,18 +110,34 @@ def target_duration(prompt_input: str) -> tuple[float, float]:
     return (float(found[1]), float(found[2])) if found else (30.0, 60.0)
 
 
+def clip_limit(instructions: str, window_count: int) -> int:
+    """How many clips the instructions allow in one answer, read as a model reads them: "at most N
+    clips per window" over the prompt's windows, or "at most N" in all; MAX_CLIPS when they say neither."""
+    if per_window := _LIMIT_PER_WINDOW.search(instructions):
+        return int(per_window[1]) * window_count
+    if in_all := _LIMIT_IN_ALL.search(instructions):
+        return int(in_all[1])
+    return MAX_CLIPS
+
+
 def answer_text(
-    prompt_input: str, shape: AnswerShape, shift: Callable[[PromptWindow], int] | None = None
+    prompt_input: str,
+    shape: AnswerShape,
+    shift: Callable[[PromptWindow], int] | None = None,
+    *,
+    instructions: str = "",
 ) -> str:
-    """The structured-output JSON text answering `prompt_input`; `shift` says how many lines later
-    than the window's first each window's clip starts (0 when not given)."""
+    """The structured-output JSON text answering `prompt_input` within the limit its `instructions`
+    state; `shift` says how many lines later than the window's first each window's clip starts (0 when
+    not given)."""
     if shape == "empty":
         return json.dumps({"clips": []})
     low, high = target_duration(prompt_input)
     windows = parse_windows(prompt_input)
+    limit = clip_limit(instructions, len(windows))
     if is_chunk_prompt(prompt_input):
         windows = _apart(windows, low, high)
-    windows = [window for window in windows[:MAX_CLIPS] if window.lines]
+    windows = [window for window in windows[:limit] if window.lines]
     if shape == "messy":
         return json.dumps({"clips": [c for i, w in enumerate(windows) for c in _messy(w, low, high, i)]})
     clips = [

@@ -220,8 +220,8 @@ async def _delayed_answer(
     """The answer after the behaviour's latency (plus its per-output-token latency, if any)."""
     if not behaviour.latency_per_output_token_sec:
         await asyncio.sleep(behaviour.latency_sec)
-        return await _answer(behaviour, model, prompt_input, state)
-    answer = await _answer(behaviour, model, prompt_input, state)
+        return await _answer(behaviour, model, prompt_input, call.instructions, state)
+    answer = await _answer(behaviour, model, prompt_input, call.instructions, state)
     delay = behaviour.latency_sec + behaviour.latency_per_output_token_sec * _output_tokens(answer)
     with state.lock:
         call.latency_sec = delay
@@ -229,7 +229,9 @@ async def _delayed_answer(
     return answer
 
 
-async def _answer(behaviour: Behaviour, model: str, prompt_input: str, state: _State) -> Response:
+async def _answer(
+    behaviour: Behaviour, model: str, prompt_input: str, instructions: str, state: _State
+) -> Response:
     kind = behaviour.kind
     if kind == "rate_limit":
         headers = {}
@@ -246,12 +248,12 @@ async def _answer(behaviour: Behaviour, model: str, prompt_input: str, state: _S
     if kind == "refusal":
         return JSONResponse(response_body(model=model, prompt_input=prompt_input, refusal=behaviour.refusal))
     if kind in ("malformed_json", "truncated"):
-        full = answer_text(prompt_input, "ok")
+        full = answer_text(prompt_input, "ok", instructions=instructions)
         text = full[: max(20, len(full) // 2)]
         reason = "max_output_tokens" if kind == "truncated" else None
         body = response_body(model=model, prompt_input=prompt_input, text=text, incomplete_reason=reason)
         return JSONResponse(body)
-    text = answer_text(prompt_input, _SHAPES.get(kind, "ok"), state.shift)
+    text = answer_text(prompt_input, _SHAPES.get(kind, "ok"), state.shift, instructions=instructions)
     return JSONResponse(response_body(model=model, prompt_input=prompt_input, text=text))
 
 
