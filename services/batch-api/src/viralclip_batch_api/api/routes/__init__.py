@@ -1,11 +1,18 @@
 """One router per resource: videos, clip batches, clips, health."""
 
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Query
 
 from ..models import ErrorPublic
 
 #: The largest page offset: MongoDB counts in signed 64-bit integers, and a larger one cannot be sent.
 MAX_SKIP = 2**63 - 1
+
+Skip = Annotated[int, Query(ge=0, le=MAX_SKIP)]
+"""A list's page offset."""
+Limit = Annotated[int, Query(ge=1, le=100)]
+"""A list's page size (each list route gives its own default)."""
 
 _DESCRIPTIONS = {
     400: "The body could not be read as JSON (e.g. it is not UTF-8).",

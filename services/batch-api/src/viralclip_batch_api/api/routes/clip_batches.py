@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Response, status
 from sse_starlette import EventSourceResponse
 
 from ...core.errors import NotFoundError
@@ -12,7 +12,7 @@ from ..deps import CommandsDep, RepoDep, ServiceDep
 from ..models import ClipBatchCreate, ClipBatchesPublic, ClipBatchPublic
 from ..public import batch_public
 from ..sse import progress_events
-from . import MAX_SKIP, error_responses
+from . import Limit, Skip, error_responses
 
 router = APIRouter(tags=["clip batches"])
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -56,8 +56,8 @@ async def create_clip_batch(
 async def list_clip_batches(
     video_id: str,
     repo: RepoDep,
-    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    skip: Skip = 0,
+    limit: Limit = 20,
 ) -> ClipBatchesPublic:
     if await repo.video(video_id) is None:
         raise NotFoundError("video", video_id)

@@ -13,7 +13,7 @@ from ...service_layer.commands import edit_clip
 from ..deps import RepoDep, SettingsDep
 from ..models import ClipDetailPublic, ClipPublic, ClipsPublic, ClipUpdate
 from ..public import clip_public
-from . import MAX_SKIP, error_responses
+from . import Limit, Skip, error_responses
 
 router = APIRouter(tags=["clips"])
 
@@ -31,8 +31,8 @@ async def list_clips(
         Literal["score", "time"], Query(description="score: best first; time: timeline")
     ] = "score",
     min_score: Annotated[float | None, Query(ge=0, le=10)] = None,
-    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    skip: Skip = 0,
+    limit: Limit = 50,
 ) -> ClipsPublic:
     if await repo.batch(batch_id) is None:
         raise NotFoundError("clip batch", batch_id)

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Response, status
+from fastapi import APIRouter, Body, Header, Response, status
 from fastapi.responses import FileResponse
 
 from viralclip_contracts import ExportStatus
@@ -11,7 +11,7 @@ from ...core.errors import ConflictError, NotFoundError
 from ...settings import API_PREFIX
 from ..deps import ExportCommandsDep, ExportsDep, RepoDep, SettingsDep
 from ..export_models import BatchExportCreate, ExportCreate, ExportPublic, ExportsPublic, export_public
-from . import MAX_SKIP, error_responses
+from . import Limit, Skip, error_responses
 from .clip_batches import REPLAYED_HEADER
 
 router = APIRouter(tags=["exports"])
@@ -75,8 +75,8 @@ async def list_batch_exports(
     batch_id: str,
     repo: RepoDep,
     exports: ExportsDep,
-    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    skip: Skip = 0,
+    limit: Limit = 50,
 ) -> ExportsPublic:
     if await repo.batch(batch_id) is None:
         raise NotFoundError("clip batch", batch_id)
@@ -94,8 +94,8 @@ async def list_clip_exports(
     clip_id: str,
     repo: RepoDep,
     exports: ExportsDep,
-    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    skip: Skip = 0,
+    limit: Limit = 50,
 ) -> ExportsPublic:
     if await repo.clip(clip_id) is None:
         raise NotFoundError("clip", clip_id)

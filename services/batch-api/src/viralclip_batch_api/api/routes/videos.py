@@ -3,9 +3,9 @@
 import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -16,7 +16,7 @@ from ...service_layer.registration import register_video
 from ..deps import RepoDep, SettingsDep
 from ..models import ErrorPublic, VideoCreate, VideoPublic, VideosPublic
 from ..public import video_public, video_summary
-from . import MAX_SKIP, VALIDATION_ERROR_RESPONSE, error_responses
+from . import VALIDATION_ERROR_RESPONSE, Limit, Skip, error_responses
 
 router = APIRouter(prefix="/videos", tags=["videos"])
 M = TypeVar("M", bound=BaseModel)
@@ -174,8 +174,8 @@ def _refuse_oversized(request: Request, upload_max_bytes: int) -> None:
 @router.get("", response_model=VideosPublic, summary="The registered videos, newest first")
 async def list_videos(
     repo: RepoDep,
-    skip: Annotated[int, Query(ge=0, le=MAX_SKIP)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    skip: Skip = 0,
+    limit: Limit = 20,
 ) -> VideosPublic:
     docs, count = await repo.videos_page(skip=skip, limit=limit)
     return VideosPublic(data=[video_summary(d) for d in docs], count=count)
