@@ -4,6 +4,7 @@ from pathlib import Path
 
 from viralclip_localstack.fleet import SERVICE_MODULES
 from viralclip_localstack.system import LocalSystem, SystemOptions
+from viralclip_testkit.workspace import service_packages
 
 CALLER = {
     "PATH": "/usr/bin",
@@ -50,3 +51,11 @@ def test_make_up_and_the_demo_pass_the_callers_settings_and_use_a_given_broker(t
 
 def test_every_service_of_the_fleet_is_started_by_default(tmp_path: Path) -> None:
     assert SystemOptions(media_root=tmp_path).services == tuple(SERVICE_MODULES)
+
+
+def test_the_fleet_runs_every_service_of_the_workspace_in_pipeline_order() -> None:
+    """A service folder whose package does not declare the `viralclip.services` entry point would never
+    be started by `make up`, the demo or the tests: this names it."""
+    workspace = {package.name: package.module for package in service_packages()}
+    assert dict(SERVICE_MODULES) == workspace
+    assert list(SERVICE_MODULES) == ["batch-api", "windowing", "scoring", "thumbnail", "render"]

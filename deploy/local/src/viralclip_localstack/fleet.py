@@ -7,19 +7,29 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import IO
+
+from viralclip_contracts import LIFECYCLES
 
 from .processes import ChildProcess
 from .stack import free_port
 
-SERVICE_MODULES: dict[str, str] = {
-    "batch-api": "viralclip_batch_api",
-    "windowing": "viralclip_windowing",
-    "scoring": "viralclip_scoring",
-    "thumbnail": "viralclip_thumbnail",
-    "render": "viralclip_render",
-}
+SERVICES_ENTRY_POINTS = "viralclip.services"
+"""The entry-point group each service's package declares: its name → the module `python -m` runs."""
+
+
+def installed_services() -> dict[str, str]:
+    """Every installed service → its module, in the order the lifecycle tables name their producers
+    (batch-api, windowing, scoring, thumbnail, render), any other after them by name."""
+    found = {entry.name: entry.value for entry in entry_points(group=SERVICES_ENTRY_POINTS)}
+    producers = [step.producer for lifecycle in LIFECYCLES for step in lifecycle.steps]
+    rank = {name: index for index, name in enumerate(dict.fromkeys(producers))}
+    return dict(sorted(found.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+
+
+SERVICE_MODULES: dict[str, str] = installed_services()
 
 
 class Fleet:

@@ -5,7 +5,8 @@ Their real differences are options: which environment the services inherit (`iso
 caller's `VIRALCLIP_*`/`OPENAI_*` settings and any external broker or database), how output is kept
 (per-service log files, or one stream prefixed by service), topic partitions, the API port, and whether
 the fleet is supervised. `start_async` lets a caller overlap the start-up with other work (the demo
-renders its sample meanwhile). A new service joins every one of them by one line in `fleet.SERVICE_MODULES`.
+renders its sample meanwhile). A new service joins every one of them by the `viralclip.services` entry
+point its package declares (`fleet.installed_services`).
 """
 
 import asyncio
