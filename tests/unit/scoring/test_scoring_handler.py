@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 
 import pytest
+from pymongo.errors import AutoReconnect
 
 from viralclip_contracts import (
     BatchFailed,
@@ -335,3 +336,60 @@ async def test_the_offline_provider_scores_the_sample_podcast_into_at_least_five
     assert len(published.clips) >= 5
     assert published.scored_by == "heuristic:viralclip-heuristic-v1"
     assert all(0 <= clip.viral_score <= 10 for clip in published.clips)
+
+
+class FlakyStore(InMemoryRepository):
+    """The database goes away for the first `failures` reads and writes of each answer."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+        self.faults: dict[str, int] = {}
+
+    def _fault(self, key: str) -> None:
+        self.faults[key] = self.faults.get(key, 0) + 1
+        if self.faults[key] <= self.failures:
+            raise AutoReconnect("connection closed")
+
+    async def find_exchange(self, exchange_id: str) -> Exchange | None:
+        self._fault(f"find {exchange_id}")
+        return await super().find_exchange(exchange_id)
+
+    async def save_exchange(self, exchange: Exchange) -> Exchange:
+        self._fault(f"save {exchange.exchange_id}")
+        return await super().save_exchange(exchange)
+
+
+QUICK_RETRY = RetryPolicy(max_attempts=4, base_delay_sec=0.001, max_delay_sec=0.01)
+
+
+async def test_a_database_blip_keeps_the_answers_in_hand_and_asks_the_llm_once_per_window(
+    responses_double: ResponsesDouble,
+) -> None:
+    client = make_openai_client(
+        api_key="sk-test-key-123456", base_url=responses_double.base_url, timeout_sec=5.0
+    )
+    provider = OpenAIProvider(client, timeout_sec=5.0, retry=RetryPolicy(max_attempts=2), sleep=no_sleep)
+    store = FlakyStore(failures=2)
+    scorer = BatchScorer(
+        provider, store, strategy=ScoringStrategy.PER_WINDOW, concurrency=2, store_retry=QUICK_RETRY
+    )
+    calls_before = responses_double.call_count
+    try:
+        outcome = await scorer.score(windows_ready(), VideoBrief("The Value of the Moon", "Why go back."))
+    finally:
+        await provider.close()
+
+    assert outcome.failure is None
+    assert len(outcome.clips) == len(WINDOWS)
+    assert responses_double.call_count - calls_before == len(WINDOWS), "an answer was asked for twice"
+    assert len(store.exchanges) == len(WINDOWS)
+    assert sorted(set(store.faults.values())) == [3], "each read and write failed twice, then succeeded"
+
+
+async def test_a_database_away_past_the_retries_raises_its_own_transient_fault() -> None:
+    store = FlakyStore(failures=10)
+    scorer = BatchScorer(HeuristicProvider(), store, store_retry=QUICK_RETRY)
+
+    with pytest.raises(AutoReconnect):
+        await scorer.score(windows_ready(), VideoBrief("The Value of the Moon", "Why go back."))

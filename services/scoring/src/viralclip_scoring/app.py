@@ -88,6 +88,7 @@ def build_worker(
         chunk_sec=settings.scoring_chunk_sec,
         on_exchange=ScoringMetrics(context.registry).observe,
         deadline=settings.batch_deadline_sec,
+        store_retry=context.retry,
     )
     context.broker.publisher(
         settings.topic(CLIPS_SCORED),

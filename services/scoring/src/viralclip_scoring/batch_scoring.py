@@ -11,11 +11,12 @@ LLM call: a retry never yields a different or duplicate set of clips. A new job 
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from viralclip_contracts import Clip, ScoringStrategy, WindowsReady
+from viralclip_runtime import RetriesExhausted, RetryPolicy
 
 from .chunks import DEFAULT_CHUNK_SEC
 from .llm_schema import LlmClipList
@@ -25,6 +26,7 @@ from .strategy import CallPlan, plan_calls, resolve_strategy
 from .validate import Candidate, ClipLimits, Rejection, rank_clips, repair_answer
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SYSTEMIC_FAILURES = frozenset({"rate_limit", "server_error", "timeout", "connection", "rejected"})
 SKIPPED = "skipped"
@@ -91,9 +93,11 @@ class BatchScorer:
         chunk_sec: float = DEFAULT_CHUNK_SEC,
         on_exchange: Callable[[Exchange], None] | None = None,
         deadline: Callable[[int], float] | None = None,
+        store_retry: RetryPolicy | None = None,
     ) -> None:
         self.provider = provider
         self._store = store
+        self._store_retry = store_retry
         self._deadline = deadline
         self._on_exchange = on_exchange
         self._strategy = strategy
@@ -132,7 +136,7 @@ class BatchScorer:
         self, event: WindowsReady, video: VideoBrief, plan: CallPlan, breaker: "_Breaker"
     ) -> Exchange:
         exchange_id = exchange_id_for(event.batch_id, event.job_id, plan.key)
-        stored = await self._store.find_exchange(exchange_id)
+        stored = await self._stored(lambda: self._store.find_exchange(exchange_id), "reading a stored answer")
         if stored is not None:
             logger.info("reusing the stored answer", extra={"call": plan.key})
             return stored
@@ -147,7 +151,21 @@ class BatchScorer:
         exchange = _record(exchange_id, event, plan, self.provider, prompt, result)
         if self._on_exchange is not None:
             self._on_exchange(exchange)
-        return await self._store.save_exchange(exchange)
+        return await self._stored(lambda: self._store.save_exchange(exchange), "storing an LLM answer")
+
+    async def _stored(self, operation: Callable[[], Awaitable[T]], what: str) -> T:
+        """A store operation, retried here through a transient database fault (with `store_retry`).
+
+        Why here and not only by the delivery's retry: an answer in hand would be lost with the task,
+        and one call's failure would cancel its siblings' calls in flight — each then asked again, paid
+        again. Past the budget the fault itself is raised, so the delivery still treats it as transient.
+        """
+        if self._store_retry is None:
+            return await operation()
+        try:
+            return await self._store_retry.run(operation, what=what)
+        except RetriesExhausted as exhausted:
+            raise exhausted.last_error from None
 
 
 def _prompt(event: WindowsReady, video: VideoBrief, plan: CallPlan) -> LlmPrompt:
