@@ -20,6 +20,7 @@ from viralclip_testkit.waiting import eventually
 from .conftest import BATCH_CONFIG
 from .faultkit import (
     SERVICES,
+    calls_in_flight,
     crowded_windows,
     in_thread,
     log_records,
@@ -116,11 +117,14 @@ async def test_a_database_outage_mid_batch_is_reported_and_the_batch_completes(
     assert sum(map(len, retries.values())) > 0, "the outage interrupted no work in flight"
     attempts = [record["attempt"] for records in retries.values() for record in records]
     assert max(attempts) < RETRY_MAX_ATTEMPTS, "a fault was retried beyond the retry policy"
+    repeated = responses_double.call_count - final["windows_total"]
+    in_flight = calls_in_flight(responses_double.calls, stopped_at)
+    assert repeated <= in_flight, f"{repeated} answers were asked for again ({in_flight} calls in flight)"
     figure("database stopped for (s)", outage_sec)
     figure("outage seen on every /readyz after (s)", detected_sec)
     figure("every /readyz 200 again after restart (s)", ready_again_sec)
     figure("batch ready after restart (s)", completed_sec)
     figure("windows scored before the outage", f"{answered_before_stop} of {final['windows_total']}")
     figure("transient faults retried", {s: len(records) for s, records in retries.items()})
-    figure("LLM calls repeated", responses_double.call_count - final["windows_total"])
+    figure("LLM calls repeated / in flight when the database stopped", f"{repeated} / {in_flight}")
     figure("near-duplicate clips", near_duplicate_clips(clips))
