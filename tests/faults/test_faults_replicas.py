@@ -31,6 +31,7 @@ REPLICA = "-2"
 REPLICA_MODEL = "replica-2-model"
 """The second replica asks the LLM double for another model, so its calls and answers can be told apart."""
 BATCHES = 10
+MAX_ROUNDS = 3
 
 
 async def test_two_scoring_replicas_share_ten_batches_and_survive_losing_one(
@@ -60,15 +61,25 @@ async def test_two_scoring_replicas_share_ten_batches_and_survive_losing_one(
             raise AssertionError(f"{error}; group states seen: {sorted(set(seen))}") from None
         responses_double.script(Script(default=Behaviour(latency_sec=0.5)), reset_calls=True)
         video = await new_video(120)
-        batch_ids = [
-            (await api.create_batch(video.video_id, **BATCH_CONFIG))["batch_id"] for _ in range(BATCHES)
-        ]
-        ours = {"batch_id": {"$in": batch_ids}}
+        batch_ids: list[str] = []
 
         async def replica_at_work() -> bool:
-            return await exchanges.count_documents({**ours, "model": REPLICA_MODEL}) >= 4
+            mine = {"batch_id": {"$in": batch_ids}, "model": REPLICA_MODEL}
+            return await exchanges.count_documents(mine) >= 4
 
-        await eventually(replica_at_work, timeout=60, what="the second replica to score windows")
+        # Batches go to partitions by their id: a replica owning one of the three partitions gets none of
+        # ten batches 1.7% of the time, so ten more are sent (at most twice) until it has work.
+        for round_ in range(1, MAX_ROUNDS + 1):
+            batch_ids += [
+                (await api.create_batch(video.video_id, **BATCH_CONFIG))["batch_id"] for _ in range(BATCHES)
+            ]
+            try:
+                await eventually(replica_at_work, timeout=40, what="the second replica to score windows")
+                break
+            except AssertionError:
+                if round_ == MAX_ROUNDS:
+                    raise
+        ours = {"batch_id": {"$in": batch_ids}}
         replica.kill()
         killed_at = time.monotonic()
         stored_at_kill = await exchanges.count_documents(ours)
@@ -81,8 +92,9 @@ async def test_two_scoring_replicas_share_ten_batches_and_survive_losing_one(
         replica.stop()
         system.fleet.children.pop(f"scoring{REPLICA}", None)
 
-    assert sum(b["status"] == "ready" for b in batches_at_kill) < BATCHES, "the kill came after the work"
-    assert [b["status"] for b in finals] == ["ready"] * BATCHES, [b.get("error_message") for b in finals]
+    submitted = len(batch_ids)
+    assert sum(b["status"] == "ready" for b in batches_at_kill) < submitted, "the kill came after the work"
+    assert [b["status"] for b in finals] == ["ready"] * submitted, [b.get("error_message") for b in finals]
     duplicates = 0
     models: dict[str, set[str]] = {}
     for final in finals:
@@ -99,13 +111,14 @@ async def test_two_scoring_replicas_share_ten_batches_and_survive_losing_one(
     only_killed = sum(m == {REPLICA_MODEL} for m in models.values())
     taken_over = sum(len(m) == 2 for m in models.values())
     assert only_killed + taken_over > 0, "the killed replica scored nothing"
-    assert only_killed + taken_over < BATCHES, "the surviving replica scored nothing"
-    survivor = BATCHES - only_killed - taken_over
+    assert only_killed + taken_over < submitted, "the surviving replica scored nothing"
+    survivor = submitted - only_killed - taken_over
     figure(
         "batches scored by the survivor / the killed replica / both",
         f"{survivor} / {only_killed} / {taken_over}",
     )
-    figure("kill to all ten ready (s)", recovered_sec)
+    figure("batches submitted", submitted)
+    figure("kill to all ready (s)", recovered_sec)
     figure(
         "windows.ready redeliveries skipped", log_count(system, "scoring", DUPLICATE_SKIPPED) - skipped_before
     )
