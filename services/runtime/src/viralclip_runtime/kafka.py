@@ -91,9 +91,12 @@ async def publish_event(broker: KafkaBroker, topic: str, event: Event) -> None:
 
 async def ensure_topics(
     bootstrap_servers: str, *, partitions: int, topics: tuple[str, ...] = PIPELINE_TOPICS
-) -> tuple[str, ...]:
-    """Create `topics` and their dead-letter topics when missing (idempotent); return the ones created."""
-    wanted = [*topics, *(dead_letter_topic(topic) for topic in topics)]
+) -> dict[str, bool]:
+    """Create `topics` and their dead-letter topics when missing (idempotent).
+
+    Returns every one of them, each topic followed by its dead-letter topic, with whether it was created.
+    """
+    wanted = [name for topic in topics for name in (topic, dead_letter_topic(topic))]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
     try:
         await admin.start()
@@ -104,7 +107,7 @@ async def ensure_topics(
                 await admin.create_topics([NewTopic(name, partitions, replication_factor=1)])
         if missing:
             logger.info("created topics", extra={"topics": missing, "partitions": partitions})
-        return tuple(missing)
+        return {name: name in missing for name in wanted}
     except KafkaError as error:
         raise RuntimeError(f"could not create Kafka topics on {bootstrap_servers}: {error}") from error
     finally:

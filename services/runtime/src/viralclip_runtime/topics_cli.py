@@ -13,22 +13,18 @@ import asyncio
 import json
 import sys
 
-from viralclip_contracts import ALL_TOPICS, dead_letter_topic
+from viralclip_contracts import ALL_TOPICS
 
 from .kafka import ensure_topics
 from .settings import ServiceSettings
 
 
-async def create_all_topics(settings: ServiceSettings) -> dict[str, str]:
-    """Every topic of the deployment (suffix applied, dead letters included) → `created` or `existed`."""
+async def create_all_topics(settings: ServiceSettings) -> dict[str, bool]:
+    """Every topic of the deployment (suffix applied, each followed by its dead-letter topic) → created."""
     topics = tuple(settings.topic(name) for name in ALL_TOPICS)
-    created = set(
-        await ensure_topics(
-            settings.kafka_bootstrap_servers, partitions=settings.topic_partitions, topics=topics
-        )
+    return await ensure_topics(
+        settings.kafka_bootstrap_servers, partitions=settings.topic_partitions, topics=topics
     )
-    wanted = [name for topic in topics for name in (topic, dead_letter_topic(topic))]
-    return {name: "created" if name in created else "existed" for name in wanted}
 
 
 def main() -> None:
@@ -42,7 +38,8 @@ def main() -> None:
     except RuntimeError as error:
         print(f"viralclip-topics: {error}", file=sys.stderr)
         raise SystemExit(1) from error
-    for topic, state in outcome.items():
+    for topic, created in outcome.items():
+        state = "created" if created else "existed"
         print(json.dumps({"topic": topic, "partitions": settings.topic_partitions, "state": state}))
 
 
