@@ -147,3 +147,8 @@ EXPORT_LIFECYCLE: Lifecycle[ExportStatus] = Lifecycle(
 """An export of one clip with given render settings: queued → rendering → done; or clip.export_failed."""
 
 LIFECYCLES: tuple[Lifecycle[Stage] | Lifecycle[ExportStatus], ...] = (BATCH_PIPELINE, EXPORT_LIFECYCLE)
+
+PRODUCERS: tuple[str, ...] = tuple(
+    dict.fromkeys(step.producer for lifecycle in LIFECYCLES for step in lifecycle.steps)
+)
+"""Every service that publishes a lifecycle's event, once each, in the tables' order (batch-api first)."""
