@@ -56,16 +56,17 @@ def test_a_service_without_a_compose_block_gets_the_default_one_in_pipeline_orde
 def test_a_new_last_service_is_appended_and_a_gone_one_is_named() -> None:
     deploy = generator()
     text = deploy.COMPOSE_FILE.read_text()
-    tagging = ServicePackage(name="tagging", directory=REPO, module="viralclip_tagging")
-    services = [*(s for s in service_packages() if s.name != "render"), tagging]
+    *kept, last = service_packages()
+    new = ServicePackage(name="example-new", directory=REPO, module="viralclip_example_new")
+    assert new.name not in yaml.safe_load(text)["services"]
 
-    written, gone = deploy.with_compose_blocks(text, services)
+    written, gone = deploy.with_compose_blocks(text, [*kept, new])
 
     compose: dict[str, Any] = yaml.safe_load(written)
-    assert gone == ["render"]
-    assert list(compose["services"])[-2:] == ["render", "tagging"]
-    assert compose["services"]["tagging"]["command"] == ["viralclip-tagging"]
-    assert compose["services"]["tagging"]["secrets"] == ["mongodb_uri"]
-    assert compose["services"]["tagging"]["environment"] == compose["services"]["windowing"]["environment"]
-    assert compose["services"]["tagging"]["healthcheck"] == compose["services"]["windowing"]["healthcheck"]
-    assert deploy.with_compose_blocks(written, services) == (written, ["render"]), "idempotent"
+    assert gone == [last.name]
+    assert list(compose["services"])[-2:] == [last.name, new.name]
+    block, default = compose["services"][new.name], compose["services"]["windowing"]
+    assert block["command"] == ["viralclip-example-new"]
+    assert block["secrets"] == ["mongodb_uri"]
+    assert (block["environment"], block["healthcheck"]) == (default["environment"], default["healthcheck"])
+    assert deploy.with_compose_blocks(written, [*kept, new]) == (written, [last.name]), "idempotent"
