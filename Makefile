@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TYPED := contracts/src $(wildcard services/*/src) deploy/local/src tests/support/src
 
 .PHONY: help install lint typecheck test test-unit test-integration test-e2e test-faults \
-        test-containers up stack demo bench schemas asyncapi clean browser compose-cli
+        test-containers up stack demo bench schemas asyncapi deploy-files clean browser compose-cli
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -71,7 +71,7 @@ test-containers: install ## integration suite on Apache Kafka + MongoDB containe
 stack: install ## only the embedded broker and database, in the foreground
 	$(BIN)/python -m viralclip_localstack stack
 
-up: install ## embedded broker + database + the five services, in the foreground (Ctrl-C stops all)
+up: install ## embedded broker + database + every service, in the foreground (Ctrl-C stops all)
 	$(BIN)/python -m viralclip_localstack up
 
 demo: install ## clip the bundled NASA podcast end to end on the embedded stack; DEMO_ARGS=--keep-running leaves it up
@@ -93,3 +93,6 @@ clean: ## remove the virtualenv and local state
 
 asyncapi: install ## regenerate the services' AsyncAPI documents in docs/asyncapi/
 	$(BIN)/python docs/asyncapi/generate.py
+
+deploy-files: install ## write the workspace's members and services into deploy/docker/Dockerfile and deploy/compose/
+	$(BIN)/python deploy/generate.py

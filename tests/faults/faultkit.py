@@ -22,7 +22,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
 from pymongo.asynchronous.database import AsyncDatabase
 
-from viralclip_contracts import BATCH_CREATED, CLIPS_SCORED, PIPELINE_TOPICS, WINDOWS_READY
+from viralclip_contracts import BATCH_PIPELINE, PIPELINE_TOPICS
 from viralclip_localstack.processes import ChildProcess
 from viralclip_testkit.kafka_probe import partitions_of
 from viralclip_testkit.media import ffmpeg_executable
@@ -34,14 +34,13 @@ Record: TypeAlias = ConsumerRecord[bytes, bytes]
 Document = dict[str, Any]
 
 GROUP_TOPICS: dict[str, tuple[str, ...]] = {
-    "viralclip-windowing": (BATCH_CREATED,),
-    "viralclip-scoring": (WINDOWS_READY,),
-    "viralclip-thumbnail": (CLIPS_SCORED,),
+    **{f"viralclip-{worker}": topics for worker, topics in BATCH_PIPELINE.consumers.items()},
     "viralclip-batch-api": PIPELINE_TOPICS,
 }
-"""Each service's consumer group and the topics it consumes."""
+"""Each batch-pipeline service's consumer group and the topics it consumes (the pipeline table's)."""
 
-SERVICES = ("batch-api", "windowing", "scoring", "thumbnail")
+SERVICES = ("batch-api", *BATCH_PIPELINE.workers)
+"""The services of the batch pipeline: batch-api, then its workers in the table's order."""
 DUPLICATE_SKIPPED = "duplicate event skipped"
 PIPELINE_COLLECTIONS = ("clip_batches", "jobs", "windows", "clips", "clip_llm_contexts")
 

@@ -14,7 +14,15 @@ from .events import (
     ThumbnailsDone,
     WindowsReady,
 )
-from .pipeline import BATCH_PIPELINE, EXPORT_LIFECYCLE, LIFECYCLES, Lifecycle, Step, event_type_of
+from .pipeline import (
+    BATCH_PIPELINE,
+    EXPORT_LIFECYCLE,
+    LIFECYCLES,
+    PRODUCERS,
+    Lifecycle,
+    Step,
+    event_type_of,
+)
 from .topics import (
     ALL_TOPICS,
     BATCH_CREATED,
@@ -70,6 +78,7 @@ __all__ = [
     "EXPORT_TOPICS",
     "LIFECYCLES",
     "PIPELINE_TOPICS",
+    "PRODUCERS",
     "SCHEMA_VERSION",
     "THUMBNAILS_DONE",
     "WINDOWS_READY",

@@ -4,8 +4,9 @@ A row is a stage and the event its producer publishes when the stage's work is d
 the subject (a batch, an export) to the next row's stage, and the last row's event to `done`. Any
 worker of a lifecycle that gives up publishes its `failure` event instead. Everything that needs the
 shape of a lifecycle reads it here: the topic tuples (`PIPELINE_TOPICS`, `EXPORT_TOPICS`), the topic →
-event map (`EVENT_BY_TOPIC`), and batch-api's projection (stage order, progress, the stage an event
-leads to). Adding a stage is a row in a table, its `Stage` value and its event.
+event map (`EVENT_BY_TOPIC`), which worker consumes which topic (`consumers`), and batch-api's projection
+(stage order, progress, the stage an event leads to). Adding a stage is a row in a table, its `Stage`
+value and its event.
 """
 
 from __future__ import annotations
@@ -97,6 +98,14 @@ class Lifecycle(Generic[S]):
         """The producers that do a stage's work after the first (they may publish the failure)."""
         return tuple(step.producer for step in self.steps[1:])
 
+    @property
+    def consumers(self) -> dict[str, tuple[str, ...]]:
+        """Each worker → the topics it consumes: for each stage it works, the event of the row before."""
+        consumed: dict[str, tuple[str, ...]] = {}
+        for before, step in zip(self.steps, self.steps[1:], strict=False):
+            consumed[step.producer] = (*consumed.get(step.producer, ()), before.topic)
+        return consumed
+
     def rank(self, stage: S) -> int:
         """Position of `stage`, 0 = the first."""
         return self.stages.index(stage)
@@ -138,3 +147,8 @@ EXPORT_LIFECYCLE: Lifecycle[ExportStatus] = Lifecycle(
 """An export of one clip with given render settings: queued → rendering → done; or clip.export_failed."""
 
 LIFECYCLES: tuple[Lifecycle[Stage] | Lifecycle[ExportStatus], ...] = (BATCH_PIPELINE, EXPORT_LIFECYCLE)
+
+PRODUCERS: tuple[str, ...] = tuple(
+    dict.fromkeys(step.producer for lifecycle in LIFECYCLES for step in lifecycle.steps)
+)
+"""Every service that publishes a lifecycle's event, once each, in the tables' order (batch-api first)."""

@@ -12,30 +12,39 @@ import pytest
 
 from viralclip_contracts import (
     BATCH_CREATED,
-    BATCH_FAILED,
     CLIP_EXPORT_FAILED,
     CLIP_EXPORT_REQUESTED,
     CLIP_EXPORTED,
-    CLIPS_SCORED,
     EVENT_BY_TOPIC,
+    LIFECYCLES,
     PIPELINE_TOPICS,
-    THUMBNAILS_DONE,
-    WINDOWS_READY,
+    event_type_of,
 )
+from viralclip_testkit.workspace import service_packages
 
 ASYNCAPI_DIR = Path(__file__).resolve().parents[3] / "docs" / "asyncapi"
 GENERATOR = ASYNCAPI_DIR / "generate.py"
-#: service → (topics it consumes, topics it publishes), as in the architecture's event-flow diagram
-FLOW: dict[str, tuple[set[str], set[str]]] = {
-    "batch-api": (
-        {*PIPELINE_TOPICS, CLIP_EXPORTED, CLIP_EXPORT_FAILED},
-        {BATCH_CREATED, CLIP_EXPORT_REQUESTED},
-    ),
-    "windowing": ({BATCH_CREATED}, {WINDOWS_READY, BATCH_FAILED}),
-    "scoring": ({WINDOWS_READY}, {CLIPS_SCORED, BATCH_FAILED}),
-    "thumbnail": ({CLIPS_SCORED}, {THUMBNAILS_DONE, BATCH_FAILED}),
-    "render": ({CLIP_EXPORT_REQUESTED}, {CLIP_EXPORTED, CLIP_EXPORT_FAILED}),
-}
+
+
+def event_flow() -> dict[str, tuple[set[str], set[str]]]:
+    """Service → (topics it consumes, topics it publishes), as in the architecture's event-flow diagram:
+    batch-api starts both lifecycles and projects the batch's events and the exports' results; each
+    worker consumes the event of the row before its stage, publishes its row's event or the failure."""
+    flow = {
+        "batch-api": (
+            {*PIPELINE_TOPICS, CLIP_EXPORTED, CLIP_EXPORT_FAILED},
+            {BATCH_CREATED, CLIP_EXPORT_REQUESTED},
+        )
+    }
+    for lifecycle in LIFECYCLES:
+        for step in lifecycle.steps[1:]:
+            consumes, publishes = flow.setdefault(step.producer, (set(), set()))
+            consumes.update(lifecycle.consumers[step.producer])
+            publishes.update({step.topic, event_type_of(lifecycle.failure)})
+    return flow
+
+
+FLOW = event_flow()
 _DEPLOYMENT_VARIABLES = ("VIRALCLIP_", "KAFKA_", "MONGODB_", "OPENAI_", "OTEL_")
 
 
@@ -89,3 +98,4 @@ def test_each_message_payload_is_the_contract_model(service: str) -> None:
 def test_every_service_has_a_document() -> None:
     committed = {path.stem for path in ASYNCAPI_DIR.glob("*.json")}
     assert committed == set(FLOW)
+    assert set(FLOW) == {package.name for package in service_packages()}, "every service is in a table"

@@ -1,5 +1,7 @@
 """The batch state machine: forward-only stages, idempotent, stale jobs ignored, failure recorded."""
 
+from collections.abc import Callable
+from typing import cast
 from uuid import UUID, uuid4
 
 import pytest
@@ -18,14 +20,17 @@ from viralclip_batch_api.core.projection import (
     stage_rank,
 )
 from viralclip_contracts import (
+    BATCH_PIPELINE,
     BatchCreated,
     BatchFailed,
     Clip,
     ClipBatchConfig,
     ClipsScored,
+    Event,
     Grade,
     PipelineEvent,
     Stage,
+    Step,
     ThumbnailsDone,
     Window,
     WindowsReady,
@@ -104,6 +109,28 @@ def failed(job_id: str = JOB, event_id: UUID | None = None, stage: Stage = Stage
     )
 
 
+#: the events whose payload the projection counts; another stage's event is only its envelope to it
+MAKERS: dict[type[Event], Callable[[str, UUID | None], PipelineEvent]] = {
+    BatchCreated: created,
+    WindowsReady: windows,
+    ClipsScored: scored,
+    ThumbnailsDone: thumbnails,
+}
+
+
+def event_of(step: Step[Stage], job_id: str = JOB, event_id: UUID | None = None) -> PipelineEvent:
+    """The event that ends `step`'s stage."""
+    maker = MAKERS.get(step.event)
+    if maker is not None:
+        return maker(job_id, event_id)
+    return cast(PipelineEvent, step.event.model_construct(**_base(job_id, event_id)))  # type: ignore[arg-type]
+
+
+def happy_path(job_id: str = JOB) -> list[PipelineEvent]:
+    """One event per row of the pipeline table, in the table's order."""
+    return [event_of(step, job_id) for step in BATCH_PIPELINE.steps]
+
+
 def fold(events: list[PipelineEvent], state: BatchState | None = None) -> BatchState:
     state = state or BatchState(current_job_id=JOB)
     for event in events:
@@ -114,17 +141,12 @@ def fold(events: list[PipelineEvent], state: BatchState | None = None) -> BatchS
 def test_the_happy_path_walks_every_stage_and_ends_ready() -> None:
     state = BatchState(current_job_id=JOB)
     seen = [(state.stage, state.progress)]
-    for event in (created(), windows(), scored(), thumbnails()):
+    for event in happy_path():
         state = apply_event(state, event).state
         seen.append((state.stage, state.progress))
 
-    assert [stage for stage, _ in seen] == [
-        Stage.QUEUED,
-        Stage.WINDOWING,
-        Stage.SCORING,
-        Stage.THUMBNAILS,
-        Stage.DONE,
-    ]
+    assert [stage for stage, _ in seen] == list(BATCH_PIPELINE.stages)
+    assert [progress for _, progress in seen] == [BATCH_PIPELINE.progress_at(s) for s, _ in seen]
     assert [progress for _, progress in seen] == sorted(p for _, p in seen)
     assert state.status is BatchStatus.READY
     assert state.progress == 1.0
@@ -190,7 +212,7 @@ def test_a_failure_reported_for_an_earlier_stage_does_not_move_the_stage_back() 
 
 
 def test_nothing_moves_a_ready_batch_not_even_a_late_failure() -> None:
-    ready = fold([created(), windows(), scored(), thumbnails()])
+    ready = fold(happy_path())
 
     result = apply_event(ready, failed())
 
@@ -208,7 +230,7 @@ def test_a_failed_batch_ignores_later_stage_events_of_the_same_job() -> None:
 def test_finalize_needs_a_ready_batch_and_is_idempotent() -> None:
     with pytest.raises(ConflictError, match="draft"):
         finalize(fold([created()]))
-    ready = fold([created(), windows(), scored(), thumbnails()])
+    ready = fold(happy_path())
 
     final = finalize(ready)
 
@@ -235,7 +257,7 @@ def test_restart_makes_a_new_job_whose_events_count_and_old_ones_do_not() -> Non
 def test_restart_is_refused_unless_failed(status_events: list[str]) -> None:
     events: list[PipelineEvent] = [created()]
     if status_events:
-        events += [windows(), scored(), thumbnails()]
+        events = happy_path()
     with pytest.raises(ConflictError, match="only a failed batch"):
         restart(fold(events), "j-next")
 
@@ -246,20 +268,19 @@ _STATUS_MOVES = {
     (BatchStatus.DRAFT, BatchStatus.READY),
     (BatchStatus.DRAFT, BatchStatus.FAILED),
 }
-_MAKERS = (created, windows, scored, thumbnails, failed)
 
 
 @st.composite
 def event_streams(draw: st.DrawFn) -> list[PipelineEvent]:
     """A stream of events of the current and of stale jobs, with duplicates, in any order."""
     originals: list[PipelineEvent] = []
-    for maker in _MAKERS:
+    for step in (*BATCH_PIPELINE.steps, None):
         for job_id in draw(st.lists(st.sampled_from([JOB, "j-stale"]), max_size=2)):
-            if maker is failed:
+            if step is None:
                 stage = draw(st.sampled_from(list(Stage)))
                 originals.append(failed(job_id, stage=stage))
             else:
-                originals.append(maker(job_id))
+                originals.append(event_of(step, job_id))
     if not originals:
         return []
     repeats = draw(st.lists(st.sampled_from(originals), max_size=6))
@@ -288,7 +309,7 @@ def test_no_event_stream_moves_status_stage_or_progress_backwards(
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_in_order_events_with_duplicates_always_end_ready(data: st.DataObject) -> None:
-    events: list[PipelineEvent] = [created(), windows(), scored(), thumbnails()]
+    events = happy_path()
     order = [type(event) for event in events]
     duplicated = sorted(
         events + data.draw(st.lists(st.sampled_from(events), max_size=8)),
@@ -299,4 +320,4 @@ def test_in_order_events_with_duplicates_always_end_ready(data: st.DataObject) -
 
     assert state.status is BatchStatus.READY
     assert state.progress == STAGE_PROGRESS[Stage.DONE]
-    assert len(state.applied_event_ids) == 4
+    assert len(state.applied_event_ids) == len(BATCH_PIPELINE.steps)

@@ -28,32 +28,21 @@ from viralclip_contracts import (
 )
 
 
-def test_the_batch_pipeline_is_queued_windowing_scoring_thumbnails_done() -> None:
-    assert BATCH_PIPELINE.stages == (
-        Stage.QUEUED,
-        Stage.WINDOWING,
-        Stage.SCORING,
-        Stage.THUMBNAILS,
-        Stage.DONE,
-    )
+def test_the_batch_pipeline_starts_queued_by_batch_api_and_ends_done() -> None:
+    """What batch-api and the review page rely on; the stages between are the table's rows."""
+    first = BATCH_PIPELINE.steps[0]
+    assert (first.stage, first.event, first.producer) == (Stage.QUEUED, BatchCreated, "batch-api")
+    assert BATCH_PIPELINE.stages[-1] is Stage.DONE
+    assert BATCH_PIPELINE.failure is BatchFailed
     assert tuple(Stage) == BATCH_PIPELINE.stages, "every Stage is a row of the table (or done)"
-    assert [step.producer for step in BATCH_PIPELINE.steps] == [
-        "batch-api",
-        "windowing",
-        "scoring",
-        "thumbnail",
-    ]
-    assert BATCH_PIPELINE.workers == ("windowing", "scoring", "thumbnail")
+    assert BATCH_PIPELINE.workers == tuple(step.producer for step in BATCH_PIPELINE.steps[1:])
+    assert "batch-api" not in BATCH_PIPELINE.workers
 
 
 def test_the_topic_tuples_are_the_tables_topics() -> None:
-    assert PIPELINE_TOPICS == (
-        "batch.created",
-        "windows.ready",
-        "clips.scored",
-        "thumbnails.done",
-        "batch.failed",
-    )
+    assert tuple(step.topic for step in BATCH_PIPELINE.steps) == PIPELINE_TOPICS[:-1]
+    assert PIPELINE_TOPICS[-1] == "batch.failed"
+    assert PIPELINE_TOPICS[0] == "batch.created"
     assert BATCH_PIPELINE.topics == PIPELINE_TOPICS
     assert EXPORT_TOPICS == ("clip.export_requested", "clip.exported", "clip.export_failed")
     assert EXPORT_LIFECYCLE.topics == EXPORT_TOPICS
@@ -66,17 +55,32 @@ def test_every_topic_maps_to_its_event_and_the_event_unions_hold_the_tables_even
     assert set(typing.get_args(ExportEvent)) == set(EXPORT_LIFECYCLE.events.values())
 
 
-@pytest.mark.parametrize(
-    ("event", "stage"),
-    [
-        (BatchCreated, Stage.WINDOWING),
-        (WindowsReady, Stage.SCORING),
-        (ClipsScored, Stage.THUMBNAILS),
-        (ThumbnailsDone, Stage.DONE),
-    ],
-)
-def test_each_event_moves_a_batch_to_the_next_rows_stage(event: type[BatchCreated], stage: Stage) -> None:
-    assert BATCH_PIPELINE.stage_after(event) is stage
+@pytest.mark.parametrize("lifecycle", LIFECYCLES, ids=lambda lifecycle: lifecycle.name)
+def test_each_event_moves_the_subject_to_the_next_rows_stage(lifecycle: Lifecycle[Stage]) -> None:
+    for step, after in zip(lifecycle.steps, lifecycle.stages[1:], strict=True):
+        assert lifecycle.stage_after(step.event) is after
+
+
+@pytest.mark.parametrize("lifecycle", LIFECYCLES, ids=lambda lifecycle: lifecycle.name)
+def test_each_worker_consumes_the_event_of_the_row_before_its_stage(lifecycle: Lifecycle[Stage]) -> None:
+    handoffs = zip(lifecycle.steps, lifecycle.steps[1:], strict=False)
+    assert lifecycle.consumers == {step.producer: (before.topic,) for before, step in handoffs}
+    assert tuple(lifecycle.consumers) == lifecycle.workers
+
+
+def test_a_worker_of_two_stages_consumes_both_rows_before_them() -> None:
+    lifecycle = Lifecycle(
+        "two stages, one worker",
+        (
+            Step(Stage.QUEUED, BatchCreated, "batch-api", 0.25),
+            Step(Stage.WINDOWING, WindowsReady, "both", 0.25),
+            Step(Stage.SCORING, ClipsScored, "scoring", 0.25),
+            Step(Stage.THUMBNAILS, ThumbnailsDone, "both", 0.25),
+        ),
+        Stage.DONE,
+        BatchFailed,
+    )
+    assert lifecycle.consumers == {"both": ("batch.created", "clips.scored"), "scoring": ("windows.ready",)}
 
 
 def test_the_failure_event_moves_no_lifecycle_forward() -> None:
@@ -92,7 +96,8 @@ def test_progress_starts_at_zero_grows_with_each_stage_and_ends_at_one() -> None
         assert progress[0] == 0.0
         assert progress[-1] == 1.0
         assert progress == sorted(set(progress))
-    assert [BATCH_PIPELINE.progress_at(s) for s in BATCH_PIPELINE.stages] == [0.0, 0.05, 0.2, 0.85, 1.0]
+        shares = [step.share for step in lifecycle.steps]
+        assert progress == [round(sum(shares[:rank]), 9) for rank in range(len(progress))]
 
 
 def test_the_export_lifecycle_is_a_second_table_beside_the_batch_pipeline() -> None:

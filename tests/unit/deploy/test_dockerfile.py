@@ -1,10 +1,9 @@
 """deploy/docker/Dockerfile: what `docker build` would trip over, checked without a Docker engine."""
 
 import re
-import tomllib
 from pathlib import Path
 
-from viralclip_testkit.workspace import service_packages
+from viralclip_testkit.workspace import service_packages, workspace_members
 
 REPO = Path(__file__).resolve().parents[3]
 DOCKERFILE = (REPO / "deploy" / "docker" / "Dockerfile").read_text()
@@ -15,14 +14,6 @@ SERVICES = service_packages()
 def stages() -> list[str]:
     """The Dockerfile's stages, each from its FROM line to the next."""
     return re.split(r"(?m)^FROM ", DOCKERFILE)[1:]
-
-
-def workspace_members() -> list[Path]:
-    root = tomllib.loads((REPO / "pyproject.toml").read_text())
-    members = root["tool"]["uv"]["workspace"]["members"]
-    return sorted(
-        path for pattern in members for path in REPO.glob(pattern) if (path / "pyproject.toml").exists()
-    )
 
 
 def copied_sources(stage: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from viralclip_contracts import LIFECYCLES
 from viralclip_localstack.fleet import SERVICE_MODULES
 from viralclip_localstack.system import LocalSystem, SystemOptions
 from viralclip_testkit.workspace import service_packages
@@ -58,4 +59,5 @@ def test_the_fleet_runs_every_service_of_the_workspace_in_pipeline_order() -> No
     be started by `make up`, the demo or the tests: this names it."""
     workspace = {package.name: package.module for package in service_packages()}
     assert dict(SERVICE_MODULES) == workspace
-    assert list(SERVICE_MODULES) == ["batch-api", "windowing", "scoring", "thumbnail", "render"]
+    producers = dict.fromkeys(step.producer for lifecycle in LIFECYCLES for step in lifecycle.steps)
+    assert list(SERVICE_MODULES)[: len(producers)] == list(producers), "batch-api first, then the workers"

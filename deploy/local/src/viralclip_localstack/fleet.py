@@ -1,4 +1,4 @@
-"""The five viralclip services as separate processes, wired to one stack (used by `make up`, the demo,
+"""Every viralclip service as a separate process, wired to one stack (used by `make up`, the demo,
 the end-to-end tests and the benchmarks)."""
 
 import sys
@@ -11,7 +11,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import IO
 
-from viralclip_contracts import LIFECYCLES
+from viralclip_contracts import PRODUCERS
 
 from .processes import ChildProcess
 from .stack import free_port
@@ -24,8 +24,7 @@ def installed_services() -> dict[str, str]:
     """Every installed service → its module, in the order the lifecycle tables name their producers
     (batch-api, windowing, scoring, thumbnail, render), any other after them by name."""
     found = {entry.name: entry.value for entry in entry_points(group=SERVICES_ENTRY_POINTS)}
-    producers = [step.producer for lifecycle in LIFECYCLES for step in lifecycle.steps]
-    rank = {name: index for index, name in enumerate(dict.fromkeys(producers))}
+    rank = {name: index for index, name in enumerate(PRODUCERS)}
     return dict(sorted(found.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
 
 

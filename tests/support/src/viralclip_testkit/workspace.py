@@ -1,8 +1,11 @@
-"""The services of the workspace, found the way a contributor adds one: a folder under `services/`
-whose package declares a console script of the folder's name and a settings class in its `settings` module.
+"""The members and services of the workspace, found the way a contributor adds one: a folder under
+`services/` whose package declares a console script of the folder's name and a settings class in its
+`settings` module.
 
-Deployment tests read this instead of a list of their own, so a new service is checked everywhere it must
-be deployed (compose, the image, the README's settings) without editing the tests.
+Deployment tests and the generators of the deployment's lists (`deploy/generate.py`,
+`docs/asyncapi/generate.py`) read this instead of a list of their own, so a new service is deployed,
+documented and checked everywhere (compose, the image, the AsyncAPI documents, the README's settings)
+without editing them.
 """
 
 import importlib
@@ -11,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from viralclip_contracts import PRODUCERS
 from viralclip_runtime import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[4]
@@ -48,8 +52,22 @@ class ServicePackage:
         return defined[0]
 
 
+def workspace_members() -> tuple[Path, ...]:
+    """Every member folder of the `uv` workspace (the root pyproject's `members` globs), in glob order."""
+    root = tomllib.loads((REPO / "pyproject.toml").read_text())
+    members = root["tool"]["uv"]["workspace"]["members"]
+    return tuple(
+        path
+        for pattern in members
+        for path in sorted(REPO.glob(pattern))
+        if (path / "pyproject.toml").exists()
+    )
+
+
 def service_packages() -> tuple[ServicePackage, ...]:
-    """Every folder of `services/` that is a service (libraries such as runtime or media are not)."""
+    """Every folder of `services/` that is a service (libraries such as runtime or media are not), in the
+    order the lifecycle tables name their producers (batch-api first), any other after them by name."""
+    rank = {name: index for index, name in enumerate(PRODUCERS)}
     found = []
     for pyproject in sorted((REPO / "services").glob("*/pyproject.toml")):
         project = tomllib.loads(pyproject.read_text())["project"]
@@ -57,4 +75,4 @@ def service_packages() -> tuple[ServicePackage, ...]:
         if f"viralclip-{name}" in project.get("scripts", {}):
             module = f"viralclip_{name.replace('-', '_')}"
             found.append(ServicePackage(name=name, directory=pyproject.parent, module=module))
-    return tuple(found)
+    return tuple(sorted(found, key=lambda package: (rank.get(package.name, len(rank)), package.name)))
