@@ -106,6 +106,29 @@ class Lifecycle(Generic[S]):
             consumed[step.producer] = (*consumed.get(step.producer, ()), before.topic)
         return consumed
 
+    @property
+    def open_stages(self) -> tuple[S, ...]:
+        """The stages a subject can wait in: every one but `done`."""
+        return self.stages[:-1]
+
+    def mover(self, stage: S) -> Step[S]:
+        """The row whose producer moves a subject on from `stage`, and the topic that worker consumes
+        for it (`input_topic`). The first stage is left by the second row's worker, which consumes the
+        first row's event; any later stage by its own row's worker, which consumed the row before's."""
+        index = self.steps.index(self._step(stage))
+        return self.steps[1] if index == 0 and len(self.steps) > 1 else self.steps[index]
+
+    def input_topic(self, stage: S) -> str:
+        """The topic the worker of `stage` consumes: what re-drives a subject stalled in it."""
+        index = self.steps.index(self._step(stage))
+        return self.steps[max(0, index - 1)].topic
+
+    def _step(self, stage: S) -> Step[S]:
+        for step in self.steps:
+            if step.stage == stage:
+                return step
+        raise KeyError(f"{stage} is not an open stage of the {self.name}")
+
     def rank(self, stage: S) -> int:
         """Position of `stage`, 0 = the first."""
         return self.stages.index(stage)

@@ -83,6 +83,24 @@ def test_a_worker_of_two_stages_consumes_both_rows_before_them() -> None:
     assert lifecycle.consumers == {"both": ("batch.created", "clips.scored"), "scoring": ("windows.ready",)}
 
 
+@pytest.mark.parametrize("lifecycle", LIFECYCLES, ids=lambda lifecycle: lifecycle.name)
+def test_a_stalled_subject_waits_for_the_worker_that_consumes_its_stages_input(
+    lifecycle: Lifecycle[Stage],
+) -> None:
+    """What batch-api's stall watch names and re-drives: every open stage has a worker and an input
+    topic that worker consumes; the first stage (queued) waits for the first worker."""
+    assert lifecycle.open_stages == lifecycle.stages[:-1]
+    for stage in lifecycle.open_stages:
+        worker = lifecycle.mover(stage).producer
+        assert worker in lifecycle.workers
+        assert lifecycle.input_topic(stage) in lifecycle.consumers[worker]
+    first = lifecycle.steps[0].stage
+    assert lifecycle.mover(first) == lifecycle.steps[1]
+    assert lifecycle.input_topic(first) == lifecycle.steps[0].topic
+    with pytest.raises(KeyError, match="not an open stage"):
+        lifecycle.mover(lifecycle.done)
+
+
 def test_the_failure_event_moves_no_lifecycle_forward() -> None:
     with pytest.raises(KeyError, match="BatchFailed"):
         BATCH_PIPELINE.stage_after(BatchFailed)

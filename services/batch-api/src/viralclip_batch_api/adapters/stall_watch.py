@@ -21,10 +21,8 @@ from datetime import datetime
 from typing import Protocol
 
 from viralclip_contracts import (
-    BATCH_CREATED,
     BATCH_FAILED,
-    CLIPS_SCORED,
-    WINDOWS_READY,
+    BATCH_PIPELINE,
     BatchFailed,
     Event,
     Stage,
@@ -38,14 +36,6 @@ from .repository import Repository
 
 logger = logging.getLogger(__name__)
 PRODUCER = "batch-api"
-
-# The event a stage's worker consumes: what a re-drive of a batch in that stage republishes.
-_INPUT_TOPIC = {
-    Stage.QUEUED: BATCH_CREATED,
-    Stage.WINDOWING: BATCH_CREATED,
-    Stage.SCORING: WINDOWS_READY,
-    Stage.THUMBNAILS: CLIPS_SCORED,
-}
 
 
 class Watched(Protocol):
@@ -137,7 +127,7 @@ class BatchDeadlines:
 
     async def _input_event(self, batch: BatchRecord) -> Event | None:
         """The current job's event that the stage's worker consumes, from what is stored."""
-        topic = _INPUT_TOPIC[batch.stage]
+        topic = BATCH_PIPELINE.input_topic(batch.stage)
         if batch.stage is Stage.QUEUED:
             full = await self._repo.batch_with_outbox(batch.batch_id)
             stored = [e.event for e in (full.outbox if full is not None else ()) if e.topic == topic]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from viralclip_contracts import Stage
+from viralclip_contracts import BATCH_PIPELINE, Stage
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,13 @@ class DeadlineRules:
     ffmpeg_concurrency: int = 2
 
 
-# Which service moves a batch on from each stage, and what the creator should check.
-_WAITING_FOR: dict[Stage, tuple[str, str]] = {
-    Stage.QUEUED: ("windowing", "the broker (Kafka) and the windowing service are running"),
-    Stage.WINDOWING: ("windowing", "the windowing service is running"),
-    Stage.SCORING: ("scoring", "the scoring service is running and the LLM answers"),
-    Stage.THUMBNAILS: ("thumbnail", "the thumbnail service is running"),
+# What the creator should check when a stage stalls; a stage without a hint of its own gets
+# "the <its worker> service is running" (the worker comes from the pipeline table).
+_CHECK: dict[Stage, str] = {
+    Stage.QUEUED: "the broker (Kafka) and the windowing service are running",
+    Stage.SCORING: "the scoring service is running and the LLM answers",
 }
-WATCHED_STAGES = tuple(_WAITING_FOR)
+WATCHED_STAGES = BATCH_PIPELINE.open_stages
 
 
 def stage_deadline_sec(
@@ -82,7 +81,8 @@ def judge(
 
 def failure_message(stage: Stage, waited_sec: float) -> str:
     """What the creator reads on a batch that stalled in `stage` for `waited_sec`."""
-    service, check = _WAITING_FOR[stage]
+    service = BATCH_PIPELINE.mover(stage).producer
+    check = _CHECK.get(stage, f"the {service} service is running")
     return (
         f"No {service} worker moved this batch on from {stage.value} within {_duration(waited_sec)} "
         f"(it was re-driven once); check that {check}, then retry."
