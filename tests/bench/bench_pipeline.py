@@ -7,6 +7,8 @@
 2. overhead — the double answering at once: what the system spends on its own;
 3. throughput — 10 batches at once (double at a fixed 400 ms), batches per minute and the ratio to one
    batch alone; then with two scoring replicas;
+   with the CPU seconds each process (services, broker, database) spent per batch while ten ran, and
+   while the system sat idle for 5 s (the consumers' polling);
 6. memory — peak resident memory (VmHWM) of each service after (1).
 
     .venv/bin/python tests/bench/bench_pipeline.py [--runs 3] [--minutes 60]
@@ -106,14 +108,72 @@ def critical_rows(label: str, timing: BatchTiming) -> list[tuple[str, str, str]]
 
 
 async def run_many(client: ViralclipClient, video_id: str, count: int) -> float:
-    """Submit `count` batches at once; seconds until all are ready."""
+    """Submit `count` batches at once; seconds until all are ready. Each is followed on its event stream,
+    as the review page does: polling ten batches ten times a second costs batch-api and the database
+    ~0.8 CPU-s per batch (measured), which would be the client's load counted as the system's."""
     started = time.perf_counter()
     batches = await asyncio.gather(*(client.create_batch(video_id, **BATCH_CONFIG) for _ in range(count)))
-    finals = await asyncio.gather(*(client.wait_until_done(b["batch_id"], timeout=600) for b in batches))
+    finals = await asyncio.gather(*(client.follow_until_done(b["batch_id"], timeout=600) for b in batches))
     failed = [f for f in finals if f["status"] != "ready"]
     if failed:
         raise RuntimeError(f"{len(failed)} of {count} batches failed: {failed[0].get('error_message')}")
     return time.perf_counter() - started
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds (user + system) so far of every process this benchmark started, by name."""
+    parents: dict[int, int] = {}
+    usage: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        usage[pid] = (_process_name(command), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    ours: dict[str, float] = {}
+    for pid, (name, seconds) in usage.items():
+        ancestor = parents.get(pid)
+        while ancestor is not None and ancestor > 1 and ancestor != os.getpid():
+            ancestor = parents.get(ancestor)
+        if ancestor == os.getpid():
+            ours[name] = ours.get(name, 0.0) + seconds
+    return ours
+
+
+def _process_name(command: list[bytes]) -> str:
+    """`viralclip_thumbnail` for `python -m viralclip_thumbnail`, the script's name for `python script`,
+    else the executable's file name."""
+    words = [word.decode(errors="replace") for word in command if word]
+    if "-m" in words[:-1]:
+        return words[words.index("-m") + 1]
+    if len(words) > 1 and Path(words[0]).name.startswith("python"):  # a script: the database's launcher
+        return Path(words[1]).name
+    return Path(words[0]).name if words else "?"
+
+
+def cpu_rows(
+    label: str, before: dict[str, float], after: dict[str, float], per: int
+) -> list[tuple[str, str, str]]:
+    spent = {name: after[name] - before.get(name, 0.0) for name in after}
+    shown = sorted(((name, sec) for name, sec in spent.items() if sec >= 0.05), key=lambda item: -item[1])
+    total = sum(sec for _, sec in shown)
+    rows = [(f"CPU {label}: all processes", f"{total / per:.2f} CPU-s", "-")]
+    return rows + [(f"CPU {label}: {name}", f"{sec / per:.2f} CPU-s", "-") for name, sec in shown]
+
+
+def cpu_bound_floor_sec(before: dict[str, float], after: dict[str, float]) -> float:
+    """The least wall time the CPU seconds spent between `before` and `after` need on this machine."""
+    spent = sum(after[name] - before.get(name, 0.0) for name in after)
+    return spent / (os.cpu_count() or 1)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -177,7 +237,11 @@ async def bench(runs: int, minutes: int, media: Path, workdir: Path) -> list[tup
 
                 double.script(Script(default=Behaviour(latency_sec=LLM_LATENCY_SEC)))
                 alone = statistics.median([await run_many(client, video_id, 1) for _ in range(runs)])
+                before = cpu_by_process()
                 ten = await run_many(client, video_id, 10)
+                spent_ten = cpu_by_process()
+                await asyncio.sleep(5.0)  # the cost of sitting idle: every consumer's polling
+                idle = cpu_by_process()
                 ratio = alone * 10 / ten
                 rows += [
                     ("throughput: 1 batch alone", f"{60 / alone:.1f} batches/min", "-"),
@@ -185,6 +249,13 @@ async def bench(runs: int, minutes: int, media: Path, workdir: Path) -> list[tup
                         "throughput: 10 at once",
                         f"{600 / ten:.1f} batches/min ({ratio:.2f}× of alone)",
                         f"≥ 3× {'met' if ratio >= 3 else 'missed'}",
+                    ),
+                    *cpu_rows("per batch, 10 at once", before, spent_ten, 10),
+                    *cpu_rows("per second, idle", spent_ten, idle, 5),
+                    (
+                        "throughput: ceiling on these cores (10 × alone ÷ CPU-s of ten ÷ cores)",
+                        f"{alone * 10 / cpu_bound_floor_sec(before, spent_ten):.2f}×",
+                        "-",
                     ),
                 ]
                 system.fleet.start("scoring", replica="-2", extra_env=env)

@@ -78,6 +78,28 @@ async def test_a_careless_llm_still_yields_clips_that_keep_every_promise(
     assert boundary_faults(ranges, list(stored.transcript)) == []
 
 
+async def test_a_client_following_the_event_stream_gets_the_ready_batch_without_polling(
+    api: ViralclipClient, video: Video, responses_double: ResponsesDouble
+) -> None:
+    """`follow_until_done` (how the benchmarks wait for ten batches): the stream ends with the batch."""
+    responses_double.script(None, reset_calls=True)
+    batch = await api.create_batch(video.video_id, video_type="podcast")
+    final = await api.follow_until_done(batch["batch_id"], timeout=BATCH_TIMEOUT_SEC)
+    assert (final["status"], final["stage"], final["progress"]) == ("ready", "done", 1.0)
+    assert final["clips_total"] == len(await api.clips(batch["batch_id"])) > 0
+
+
+async def test_following_a_batch_that_does_not_end_in_time_says_where_it_is(
+    api: ViralclipClient, video: Video, responses_double: ResponsesDouble
+) -> None:
+    responses_double.script(Script(default=Behaviour(latency_sec=5.0)), reset_calls=True)
+    batch = await api.create_batch(video.video_id, video_type="podcast")
+    with pytest.raises(TimeoutError, match=rf"batch {batch['batch_id']} still \w+/\w+ after 1 s"):
+        await api.follow_until_done(batch["batch_id"], timeout=1.0)
+    responses_double.script(None)
+    assert (await api.wait_until_done(batch["batch_id"], timeout=BATCH_TIMEOUT_SEC))["status"] == "ready"
+
+
 async def test_every_clip_has_a_thumbnail_file_and_serves_it_in_the_batch_aspect_ratio(
     api: ViralclipClient, video: Video, system: RunningSystem
 ) -> None:

@@ -81,6 +81,21 @@ class ViralclipClient:
                 )
             await asyncio.sleep(0.1)
 
+    async def follow_until_done(self, batch_id: str, *, timeout: float = 180.0) -> dict[str, Any]:
+        """Follow the batch's event stream until it is ready, final or failed; return it. What a page
+        does: the server pushes each change, where `wait_until_done` asks ten times a second."""
+        try:
+            async with asyncio.timeout(timeout):
+                async for update in self.progress(batch_id):
+                    if update.get("status") in TERMINAL:
+                        break
+        except TimeoutError:
+            batch = await self.batch(batch_id)
+            raise TimeoutError(
+                f"batch {batch_id} still {batch['status']}/{batch['stage']} after {timeout:.0f} s"
+            ) from None
+        return await self.batch(batch_id)
+
     async def progress(self, batch_id: str) -> AsyncIterator[Mapping[str, Any]]:
         """The batch's server-sent progress events until it ends."""
         async with aconnect_sse(
