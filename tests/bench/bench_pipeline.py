@@ -160,20 +160,16 @@ def _process_name(command: list[bytes]) -> str:
     return Path(words[0]).name if words else "?"
 
 
-def cpu_rows(
-    label: str, before: dict[str, float], after: dict[str, float], per: int
-) -> list[tuple[str, str, str]]:
-    spent = {name: after[name] - before.get(name, 0.0) for name in after}
+def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """CPU seconds each process spent between two `cpu_by_process` readings."""
+    return {name: after[name] - before.get(name, 0.0) for name in after}
+
+
+def cpu_rows(label: str, spent: dict[str, float], per: int) -> list[tuple[str, str, str]]:
+    """The total of `spent` and each process's share (those above 0.05 CPU-s), divided by `per`."""
     shown = sorted(((name, sec) for name, sec in spent.items() if sec >= 0.05), key=lambda item: -item[1])
-    total = sum(sec for _, sec in shown)
-    rows = [(f"CPU {label}: all processes", f"{total / per:.2f} CPU-s", "-")]
+    rows = [(f"CPU {label}: all processes", f"{sum(spent.values()) / per:.2f} CPU-s", "-")]
     return rows + [(f"CPU {label}: {name}", f"{sec / per:.2f} CPU-s", "-") for name, sec in shown]
-
-
-def cpu_bound_floor_sec(before: dict[str, float], after: dict[str, float]) -> float:
-    """The least wall time the CPU seconds spent between `before` and `after` need on this machine."""
-    spent = sum(after[name] - before.get(name, 0.0) for name in after)
-    return spent / (os.cpu_count() or 1)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -243,6 +239,8 @@ async def bench(runs: int, minutes: int, media: Path, workdir: Path) -> list[tup
                 await asyncio.sleep(5.0)  # the cost of sitting idle: every consumer's polling
                 idle = cpu_by_process()
                 ratio = alone * 10 / ten
+                spent = cpu_spent(before, spent_ten)
+                cpu_bound_floor_sec = sum(spent.values()) / (os.cpu_count() or 1)
                 rows += [
                     ("throughput: 1 batch alone", f"{60 / alone:.1f} batches/min", "-"),
                     (
@@ -250,11 +248,11 @@ async def bench(runs: int, minutes: int, media: Path, workdir: Path) -> list[tup
                         f"{600 / ten:.1f} batches/min ({ratio:.2f}× of alone)",
                         f"≥ 3× {'met' if ratio >= 3 else 'missed'}",
                     ),
-                    *cpu_rows("per batch, 10 at once", before, spent_ten, 10),
-                    *cpu_rows("per second, idle", spent_ten, idle, 5),
+                    *cpu_rows("per batch, 10 at once", spent, 10),
+                    *cpu_rows("per second, idle", cpu_spent(spent_ten, idle), 5),
                     (
                         "throughput: ceiling on these cores (10 × alone ÷ CPU-s of ten ÷ cores)",
-                        f"{alone * 10 / cpu_bound_floor_sec(before, spent_ten):.2f}×",
+                        f"{alone * 10 / cpu_bound_floor_sec:.2f}×",
                         "-",
                     ),
                 ]

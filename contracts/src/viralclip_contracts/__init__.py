@@ -22,6 +22,7 @@ from .pipeline import (
     Lifecycle,
     Step,
     event_type_of,
+    producer_order,
 )
 from .topics import (
     ALL_TOPICS,
@@ -116,4 +117,5 @@ __all__ = [
     "Word",
     "dead_letter_topic",
     "event_type_of",
+    "producer_order",
 ]

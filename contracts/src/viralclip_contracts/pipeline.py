@@ -115,19 +115,17 @@ class Lifecycle(Generic[S]):
         """The row whose producer moves a subject on from `stage`, and the topic that worker consumes
         for it (`input_topic`). The first stage is left by the second row's worker, which consumes the
         first row's event; any later stage by its own row's worker, which consumed the row before's."""
-        index = self.steps.index(self._step(stage))
+        index = self._open_rank(stage)
         return self.steps[1] if index == 0 and len(self.steps) > 1 else self.steps[index]
 
     def input_topic(self, stage: S) -> str:
         """The topic the worker of `stage` consumes: what re-drives a subject stalled in it."""
-        index = self.steps.index(self._step(stage))
-        return self.steps[max(0, index - 1)].topic
+        return self.steps[max(0, self._open_rank(stage) - 1)].topic
 
-    def _step(self, stage: S) -> Step[S]:
-        for step in self.steps:
-            if step.stage == stage:
-                return step
-        raise KeyError(f"{stage} is not an open stage of the {self.name}")
+    def _open_rank(self, stage: S) -> int:
+        if stage not in self.open_stages:
+            raise KeyError(f"{stage} is not an open stage of the {self.name}")
+        return self.rank(stage)
 
     def rank(self, stage: S) -> int:
         """Position of `stage`, 0 = the first."""
@@ -175,3 +173,8 @@ PRODUCERS: tuple[str, ...] = tuple(
     dict.fromkeys(step.producer for lifecycle in LIFECYCLES for step in lifecycle.steps)
 )
 """Every service that publishes a lifecycle's event, once each, in the tables' order (batch-api first)."""
+
+
+def producer_order(service: str) -> tuple[int, str]:
+    """Sort key of services: the tables' producers in `PRODUCERS` order, any other after them by name."""
+    return (PRODUCERS.index(service) if service in PRODUCERS else len(PRODUCERS), service)

@@ -25,6 +25,7 @@ from viralclip_contracts import (
     Step,
     ThumbnailsDone,
     WindowsReady,
+    producer_order,
 )
 
 
@@ -99,6 +100,11 @@ def test_a_stalled_subject_waits_for_the_worker_that_consumes_its_stages_input(
     assert lifecycle.input_topic(first) == lifecycle.steps[0].topic
     with pytest.raises(KeyError, match="not an open stage"):
         lifecycle.mover(lifecycle.done)
+
+
+def test_services_are_ordered_as_the_tables_name_their_producers_and_any_other_after_by_name() -> None:
+    names = ["zeta", "render", "thumbnail", "alpha", "batch-api"]
+    assert sorted(names, key=producer_order) == ["batch-api", "thumbnail", "render", "alpha", "zeta"]
 
 
 def test_the_failure_event_moves_no_lifecycle_forward() -> None:

@@ -76,9 +76,7 @@ class ViralclipClient:
             if batch["status"] in TERMINAL:
                 return batch
             if time.monotonic() > deadline:
-                raise TimeoutError(
-                    f"batch {batch_id} still {batch['status']}/{batch['stage']} after {timeout:.0f} s"
-                )
+                raise _still_running(batch, timeout)
             await asyncio.sleep(0.1)
 
     async def follow_until_done(self, batch_id: str, *, timeout: float = 180.0) -> dict[str, Any]:
@@ -90,10 +88,7 @@ class ViralclipClient:
                     if update.get("status") in TERMINAL:
                         break
         except TimeoutError:
-            batch = await self.batch(batch_id)
-            raise TimeoutError(
-                f"batch {batch_id} still {batch['status']}/{batch['stage']} after {timeout:.0f} s"
-            ) from None
+            raise _still_running(await self.batch(batch_id), timeout) from None
         return await self.batch(batch_id)
 
     async def progress(self, batch_id: str) -> AsyncIterator[Mapping[str, Any]]:
@@ -144,3 +139,9 @@ class ViralclipClient:
                 )
                 raise TimeoutError(f"exports not finished after {timeout:.0f} s: {states}")
             await asyncio.sleep(0.5)
+
+
+def _still_running(batch: Mapping[str, Any], timeout: float) -> TimeoutError:
+    return TimeoutError(
+        f"batch {batch['batch_id']} still {batch['status']}/{batch['stage']} after {timeout:.0f} s"
+    )

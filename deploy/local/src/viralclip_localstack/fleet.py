@@ -11,7 +11,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import IO
 
-from viralclip_contracts import PRODUCERS
+from viralclip_contracts import producer_order
 
 from .processes import ChildProcess
 from .stack import free_port
@@ -24,8 +24,7 @@ def installed_services() -> dict[str, str]:
     """Every installed service → its module, in the order the lifecycle tables name their producers
     (batch-api, windowing, scoring, thumbnail, render), any other after them by name."""
     found = {entry.name: entry.value for entry in entry_points(group=SERVICES_ENTRY_POINTS)}
-    rank = {name: index for index, name in enumerate(PRODUCERS)}
-    return dict(sorted(found.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+    return {name: found[name] for name in sorted(found, key=producer_order)}
 
 
 SERVICE_MODULES: dict[str, str] = installed_services()

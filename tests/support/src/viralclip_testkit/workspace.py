@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from viralclip_contracts import PRODUCERS
+from viralclip_contracts import producer_order
 from viralclip_runtime import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[4]
@@ -67,7 +67,6 @@ def workspace_members() -> tuple[Path, ...]:
 def service_packages() -> tuple[ServicePackage, ...]:
     """Every folder of `services/` that is a service (libraries such as runtime or media are not), in the
     order the lifecycle tables name their producers (batch-api first), any other after them by name."""
-    rank = {name: index for index, name in enumerate(PRODUCERS)}
     found = []
     for pyproject in sorted((REPO / "services").glob("*/pyproject.toml")):
         project = tomllib.loads(pyproject.read_text())["project"]
@@ -75,4 +74,4 @@ def service_packages() -> tuple[ServicePackage, ...]:
         if f"viralclip-{name}" in project.get("scripts", {}):
             module = f"viralclip_{name.replace('-', '_')}"
             found.append(ServicePackage(name=name, directory=pyproject.parent, module=module))
-    return tuple(sorted(found, key=lambda package: (rank.get(package.name, len(rank)), package.name)))
+    return tuple(sorted(found, key=lambda package: producer_order(package.name)))
