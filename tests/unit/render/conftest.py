@@ -25,6 +25,23 @@ def timestamp_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def hue_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2 s of a 320x180, 30 fps frame of one colour whose hue turns a full circle a second."""
+    video = tmp_path_factory.mktemp("render-hue") / "hue.mp4"
+    subprocess.run(
+        [
+            ffmpeg_executable(),
+            *("-hide_banner", "-loglevel", "error", "-nostdin"),
+            *("-f", "lavfi", "-i", "color=c=red:s=320x180:r=30:d=2,hue=h=t*360"),
+            *("-c:v", "libx264", "-g", "30", "-pix_fmt", "yuv420p", str(video)),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return video
+
+
+@pytest.fixture(scope="session")
 def face_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """6 s of a 640x360 grey frame across which the astronaut's portrait moves from left to right."""
     directory = tmp_path_factory.mktemp("render-face")

@@ -1,5 +1,6 @@
 """Whole renders on real ffmpeg: the cut, the sizes, captions, the face crop, reuse and leftovers."""
 
+import itertools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -129,6 +130,47 @@ async def test_each_ratio_renders_at_its_exact_size(
     )
 
     assert (done.width, done.height) == (size.width, size.height)
+
+
+async def test_fit_shows_the_whole_frame_between_dimmed_bands_of_itself(
+    timestamp_source: Path, tmp_path: Path, runner: SubprocessFfmpegRunner
+) -> None:
+    done = await render_export(
+        request(timestamp_source, 2.0, 4.0, settings(reframe=ReframeMode.FIT)),
+        runner=runner,
+        options=RenderOptions(media_root=tmp_path),
+    )
+    frames = decoded_frames(tmp_path / done.file_path, 72, 128)
+
+    assert abs(done.duration_sec - 2.0) <= 1 / SOURCE_FPS
+    assert len(frames) == pytest.approx(2.0 * SOURCE_FPS, abs=1)
+    for index, second in ((0, 2), (len(frames) - 1, 3)):
+        frame = frames[index].astype(int)
+        middle = tuple(int(c) for c in frame[64, 36])  # the 16:9 frame fills rows 44–84 of 128
+        assert colour_matches(middle, colour_at_second(second)), (index, middle)
+        band = frame[8:36].reshape(-1, 3).mean(axis=0)  # the blurred centre of the same frame, dimmed
+        colour = np.array(colour_at_second(second))
+        assert 0.5 * colour.sum() < band.sum() < 0.95 * colour.sum(), (index, band)
+        assert int(np.argmax(band)) == int(np.argmax(colour)), (index, band)
+
+
+async def test_fit_bands_are_held_between_refreshes_while_the_foreground_moves_every_frame(
+    hue_source: Path, tmp_path: Path, runner: SubprocessFfmpegRunner
+) -> None:
+    done = await render_export(
+        request(hue_source, 0.0, 1.0, settings(reframe=ReframeMode.FIT)),
+        runner=runner,
+        options=RenderOptions(media_root=tmp_path / "media"),
+    )
+    frames = decoded_frames(tmp_path / "media" / done.file_path, 72, 128).astype(int)
+    band_changes = [np.abs(b[4:36] - a[4:36]).mean() for a, b in itertools.pairwise(frames)]
+    middle_changes = [np.abs(b[50:78] - a[50:78]).mean() for a, b in itertools.pairwise(frames)]
+
+    assert len(frames) == pytest.approx(30, abs=1)
+    assert min(middle_changes) > 0.5  # the foreground changes on every frame, as the source does
+    held = sum(change < 0.5 for change in band_changes)
+    assert held >= len(band_changes) * 0.6, band_changes  # ~2 frames of 3 keep the band as it was
+    assert max(band_changes) > 5.0  # and the band is refreshed: it is not a still
 
 
 WORDS = (CaptionWord("Moon", 0.2, 0.7), CaptionWord("base", 0.8, 1.3), CaptionWord("one", 1.4, 1.9))

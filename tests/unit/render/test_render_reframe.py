@@ -6,12 +6,14 @@ import pytest
 
 from viralclip_contracts import AspectRatio
 from viralclip_render.reframe import (
+    BACKGROUND_FPS,
     CropKey,
     CropPath,
     center_graph,
     crop_fraction,
     face_graph,
     fit_graph,
+    fitted_size,
     piecewise_linear,
 )
 from viralclip_render.sizes import FrameSize
@@ -58,7 +60,7 @@ def test_every_graph_squares_pixels_and_ends_in_the_output_label_at_the_output_s
     path = CropPath((CropKey(0.0, 0.3, 0.5), CropKey(4.0, 0.6, 0.5)))
     for graph in (
         center_graph(AspectRatio.PORTRAIT, size, "framed"),
-        fit_graph(AspectRatio.PORTRAIT, size, "framed"),
+        fit_graph(AspectRatio.PORTRAIT, size, FrameSize(1920, 1080), "framed"),
         face_graph(AspectRatio.PORTRAIT, size, path, "framed"),
     ):
         assert graph.startswith("[0:v]scale='trunc(iw*sar/2)*2':ih,setsar=1")
@@ -67,12 +69,45 @@ def test_every_graph_squares_pixels_and_ends_in_the_output_label_at_the_output_s
 
 
 def test_fit_blurs_a_small_copy_not_the_full_frame() -> None:
-    graph = fit_graph(AspectRatio.PORTRAIT, FrameSize(1080, 1920), "framed")
+    graph = fit_graph(AspectRatio.PORTRAIT, FrameSize(1080, 1920), FrameSize(1920, 1080), "framed")
     background = graph.split(";[fitbg]")[1].split(";")[0]
 
     assert (
         background.index("scale=136:240") < background.index("boxblur") < background.index("scale=1080:1920")
     )
+
+
+def test_fit_holds_the_background_between_refreshes_and_keeps_every_foreground_frame() -> None:
+    graph = fit_graph(AspectRatio.PORTRAIT, FrameSize(1080, 1920), FrameSize(1920, 1080), "framed")
+    background = graph.split(";[fitbg]")[1].split(";")[0]
+    foreground = graph.split(";[fitfg]")[1].split(";")[0]
+
+    assert background.startswith(f"fps={BACKGROUND_FPS},")
+    assert foreground == "scale=1080:608,pad=1080:1920:0:656[fit0]"  # the whole 16:9 frame, centred
+    assert graph.count("overlay=") == 2  # a band above and one below, over the foreground's padding
+
+
+@pytest.mark.parametrize(
+    ("source", "size", "fitted"),
+    [
+        (FrameSize(1920, 1080), FrameSize(1080, 1920), FrameSize(1080, 608)),
+        (FrameSize(1080, 1920), FrameSize(1920, 1080), FrameSize(608, 1080)),
+        (FrameSize(1920, 1080), FrameSize(1920, 1080), FrameSize(1920, 1080)),
+        (FrameSize(640, 480), FrameSize(1080, 1350), FrameSize(1080, 810)),
+    ],
+)
+def test_the_fitted_foreground_keeps_the_source_ratio_inside_the_frame(
+    source: FrameSize, size: FrameSize, fitted: FrameSize
+) -> None:
+    assert fitted_size(source, size) == fitted
+
+
+def test_fit_of_a_frame_already_of_the_ratio_is_a_plain_scale() -> None:
+    graph = fit_graph(AspectRatio.LANDSCAPE, FrameSize(1280, 720), FrameSize(1920, 1080), "o")
+
+    assert "overlay" not in graph
+    assert "boxblur" not in graph
+    assert graph.endswith("scale=1280:720,setsar=1[o]")
 
 
 def test_face_without_a_path_is_the_centre_crop() -> None:

@@ -240,9 +240,9 @@ async def _frame_graph(
     mode = request.settings.reframe
     if mode is ReframeMode.CENTER:
         return center_graph(aspect, size, FRAMED)
-    if mode is ReframeMode.FIT:
-        return fit_graph(aspect, size, FRAMED)
     source_size = FrameSize(source.width, source.height)
+    if mode is ReframeMode.FIT:
+        return fit_graph(aspect, size, source_size, FRAMED)
     try:
         samples = await scan_faces(
             runner,
