@@ -110,3 +110,7 @@ def test_faces_are_looked_for_on_small_grey_frames_of_the_clip_only() -> None:
     assert analysis_size(FrameSize(200, 100), 320) == FrameSize(200, 100)
     assert after(args, "-skip_frame:v") == "noref"
     assert "-skip_frame:v" not in sample_frames_args(Path("/v.mp4"), 5.0, 20.0, 3.0, size, skip_noref=False)
+    assert "-threads:v" not in args  # the decoder chooses, unless told
+    one_thread = sample_frames_args(Path("/v.mp4"), 5.0, 20.0, 3.0, size, threads=1)
+    assert after(one_thread, "-threads:v") == "1"
+    assert one_thread.index("-threads:v") < one_thread.index("-i")
