@@ -132,17 +132,24 @@ async def test_each_ratio_renders_at_its_exact_size(
     assert (done.width, done.height) == (size.width, size.height)
 
 
+async def fit_render(
+    source: Path, start: float, end: float, media_root: Path, runner: SubprocessFfmpegRunner
+) -> tuple[float, np.ndarray]:
+    """A 9:16 720 `fit` render of [start, end] s: its duration and every frame, scaled to 72x128."""
+    done = await render_export(
+        request(source, start, end, settings(reframe=ReframeMode.FIT)),
+        runner=runner,
+        options=RenderOptions(media_root=media_root),
+    )
+    return done.duration_sec, decoded_frames(media_root / done.file_path, 72, 128)
+
+
 async def test_fit_shows_the_whole_frame_between_dimmed_bands_of_itself(
     timestamp_source: Path, tmp_path: Path, runner: SubprocessFfmpegRunner
 ) -> None:
-    done = await render_export(
-        request(timestamp_source, 2.0, 4.0, settings(reframe=ReframeMode.FIT)),
-        runner=runner,
-        options=RenderOptions(media_root=tmp_path),
-    )
-    frames = decoded_frames(tmp_path / done.file_path, 72, 128)
+    duration, frames = await fit_render(timestamp_source, 2.0, 4.0, tmp_path, runner)
 
-    assert abs(done.duration_sec - 2.0) <= 1 / SOURCE_FPS
+    assert abs(duration - 2.0) <= 1 / SOURCE_FPS
     assert len(frames) == pytest.approx(2.0 * SOURCE_FPS, abs=1)
     for index, second in ((0, 2), (len(frames) - 1, 3)):
         frame = frames[index].astype(int)
@@ -157,12 +164,8 @@ async def test_fit_shows_the_whole_frame_between_dimmed_bands_of_itself(
 async def test_fit_bands_are_held_between_refreshes_while_the_foreground_moves_every_frame(
     hue_source: Path, tmp_path: Path, runner: SubprocessFfmpegRunner
 ) -> None:
-    done = await render_export(
-        request(hue_source, 0.0, 1.0, settings(reframe=ReframeMode.FIT)),
-        runner=runner,
-        options=RenderOptions(media_root=tmp_path / "media"),
-    )
-    frames = decoded_frames(tmp_path / "media" / done.file_path, 72, 128).astype(int)
+    _, decoded = await fit_render(hue_source, 0.0, 1.0, tmp_path, runner)
+    frames = decoded.astype(int)
     band_changes = [np.abs(b[4:36] - a[4:36]).mean() for a, b in itertools.pairwise(frames)]
     middle_changes = [np.abs(b[50:78] - a[50:78]).mean() for a, b in itertools.pairwise(frames)]
 

@@ -107,6 +107,7 @@ def test_fit_of_a_frame_already_of_the_ratio_is_a_plain_scale() -> None:
 
     assert "overlay" not in graph
     assert "boxblur" not in graph
+    assert graph == center_graph(AspectRatio.LANDSCAPE, FrameSize(1280, 720), "o")
     assert graph.endswith("scale=1280:720,setsar=1[o]")
 
 

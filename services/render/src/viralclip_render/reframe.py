@@ -66,8 +66,8 @@ def fit_graph(aspect: AspectRatio, size: FrameSize, source: FrameSize, out: str)
     bands are held between their refreshes.
     """
     fitted = fitted_size(source, size)
-    if fitted == size:
-        return f"[0:v]{SQUARE_PIXELS},scale={size.width}:{size.height},setsar=1[{out}]"
+    if fitted == size:  # the source already has the output's ratio: the whole frame is its centre crop
+        return center_graph(aspect, size, out)
     left, top = _even_floor((size.width - fitted.width) / 2), _even_floor((size.height - fitted.height) / 2)
     if fitted.width == size.width:
         after = top + fitted.height
