@@ -1,14 +1,62 @@
-"""The face pass: segments of a long clip scanned at once give the samples of one pass over it."""
+"""The face pass: a face once found is followed, a larger one coming into view is taken, and segments
+of a long clip scanned at once give the samples of one pass over it."""
 
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
+from skimage import data
 
 from viralclip_media import SubprocessFfmpegRunner
-from viralclip_render.faces import FaceScan, scan_faces, scan_segments
+from viralclip_render.faces import FULL_SEARCH_EVERY, FaceScan, detect_faces, scan_faces, scan_segments
 from viralclip_render.sizes import FrameSize
 
 from .conftest import FACE_SECONDS
+
+FRAME_HEIGHT, FRAME_WIDTH = 270, 480  # the analysis size of a 16:9 frame
+PORTRAIT = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2GRAY)
+
+
+def analysis_frame(*portraits: tuple[int, int]) -> np.ndarray:
+    """A grey analysis frame with the astronaut's portrait, `size` pixels square, at each (size, x)."""
+    frame = np.full((FRAME_HEIGHT, FRAME_WIDTH), 128, np.uint8)
+    for size, x in portraits:
+        top = (FRAME_HEIGHT - size) // 2
+        frame[top : top + size, x : x + size] = cv2.resize(
+            PORTRAIT, (size, size), interpolation=cv2.INTER_AREA
+        )
+    return frame
+
+
+def test_a_small_face_once_found_is_followed_on_every_frame() -> None:
+    # a 130-px portrait (a 26-px face, as in a wide 1080p shot) crossing the frame in 20 s; a search
+    # of the whole frame finds a face this small on only some frames
+    count, size = 60, 130
+    positions = [round(index * (FRAME_WIDTH - size) / (count - 1)) for index in range(count)]
+    frames = np.stack([analysis_frame((size, x)) for x in positions])
+
+    samples = detect_faces(frames, fps=3.0)
+
+    assert [sample.t for sample in samples] == pytest.approx([index / 3 for index in range(count)])
+    assert all(sample.x is not None for sample in samples)
+    xs = [sample.x for sample in samples if sample.x is not None]
+    assert xs == sorted(xs)
+    assert xs[0] < 0.2
+    assert xs[-1] > 0.8
+
+
+def test_a_larger_face_coming_into_view_is_taken_within_a_whole_frame_search() -> None:
+    small, large, appears = (130, 0), (230, 240), 10
+    frames = np.stack([analysis_frame(small, *([large] if index >= appears else [])) for index in range(30)])
+
+    samples = detect_faces(frames, fps=3.0)
+
+    first = [sample.x for sample in samples[:appears]]
+    assert all(x is not None and x < 0.3 for x in first)
+    taken = appears + FULL_SEARCH_EVERY - appears % FULL_SEARCH_EVERY
+    later = [sample.x for sample in samples[taken:]]
+    assert all(x is not None and x > 0.6 for x in later)
 
 
 @pytest.mark.parametrize(
