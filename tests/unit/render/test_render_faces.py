@@ -106,3 +106,14 @@ async def test_a_clip_scanned_in_segments_gives_the_samples_of_one_pass(
     ]
     assert len(found) >= 0.8 * len(whole)
     assert max(abs(a - b) for a, b in found) < 0.02
+
+
+def test_a_face_of_about_the_same_size_coming_into_view_does_not_take_the_camera() -> None:
+    followed, similar, appears = (130, 0), (160, 300), 4  # a face 1.2x wider
+    frames = np.stack(
+        [analysis_frame(followed, *([similar] if index >= appears else [])) for index in range(30)]
+    )
+
+    samples = detect_faces(frames, fps=3.0)
+
+    assert all(sample.x is not None and sample.x < 0.3 for sample in samples)
