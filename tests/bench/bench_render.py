@@ -2,15 +2,21 @@
 
     .venv/bin/python tests/bench/bench_render.py [--seconds 60] [--rounds 3] [--skip-contention]
 
-A 60-s clip of a 1920x1080 30 fps H.264 source (testsrc2 with scikit-image's astronaut portrait moving
-across it, a tone; x264 `veryfast`, so it has B-frames like an upload; generated once and cached) is
-rendered to 9:16 1080x1920 with captions (estimated words, 2.5 a second) in each reframe mode, and at the
-720 preset, through the service's own `render_export`: probes, the face pass and the output check
-included. In the same run the *bare* render — the same cut, only centre-cropped and scaled to the same
-size, with the same encoder settings and no captions — measures what the encoder alone costs; the target
-is render / bare ≤ 1.15 in every mode. The renders run in rounds (three by default): each round renders
-the bare clip and then every mode, each ratio is taken within its round, and the median over rounds is
-printed with every round's ratio, so the spread shows.
+A 60-s clip of a 1920x1080 30 fps H.264 source (scikit-image's astronaut portrait moving across a tiled
+photo of gravel, camera grain over the whole frame, a tone; x264 `veryfast`, so it has B-frames like an
+upload; generated once and cached) is rendered to 9:16 1080x1920 with captions (estimated words, 2.5 a
+second) in each reframe mode, and at the 720 preset, through the service's own `render_export`: probes,
+the face pass and the output check included. In the same run the *bare* render — the same cut, only
+centre-cropped and scaled to the same size, with the same encoder settings and no captions — measures
+what the encoder alone costs; the target is render / bare ≤ 1.15 in every mode. The renders run in rounds
+(three by default): each round renders the bare clip and then every mode, each ratio is taken within its
+round, and the median over rounds is printed with every round's ratio, so the spread shows.
+
+The source has detail everywhere, as a camera's picture has, so that what the encoder is given does not
+depend on where a crop looks: the ratio then measures the render's own work. On a synthetic picture of
+flat colours with one detailed object, a crop that follows the object costs x264 more than the centre
+crop for its content alone; after the rounds, still crops at the left edge, the centre and the right
+edge are therefore encoded and their costs printed side by side (the content check).
 
 Then a thumbnail batch (12 frames of the source, the thumbnail service's own code, one ffmpeg per core)
 is timed alone, while two renders run at the render service's niceness (10), and while two renders run at
@@ -23,6 +29,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -50,24 +57,34 @@ WORDS_PER_SEC = 2.5
 NICENESS = 10
 
 
+GRAIN = 7
+"""Strength of the temporal noise laid over the whole source frame (ffmpeg's `noise`, a fixed seed)."""
+
+
 def source_video(cache_dir: Path) -> Path:
     """The 1080p benchmark source, generated on first use."""
-    path = cache_dir / f"render-source-1080p30-{SOURCE_SECONDS}s.mp4"
+    path = cache_dir / f"render-source-1080p30-{SOURCE_SECONDS}s-gravel-grain{GRAIN}.mp4"
     if path.exists():
         return path
     cache_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     portrait = cache_dir / "astronaut.rgb"
     portrait.write_bytes(np.ascontiguousarray(data.astronaut()).tobytes())
+    background = cache_dir / "gravel-1920x1080.gray"
+    background.write_bytes(np.ascontiguousarray(np.tile(data.gravel(), (3, 4))[:1080, :1920]).tobytes())
     moving = "overlay=x='(W-w)*(0.5+0.4*sin(t/6))':y='(H-h)/2'"
+    graph = (
+        "[0:v]loop=-1:1,setpts=N/30/TB[ground];[1:v]scale=520:520,loop=-1:1[face];"
+        f"[ground][face]{moving},noise=alls={GRAIN}:allf=t[v]"
+    )
     partial = path.with_suffix(".part.mp4")
     command = [
         ffmpeg_executable(),
         *("-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
-        *("-f", "lavfi", "-i", f"testsrc2=s=1920x1080:r=30:d={SOURCE_SECONDS}"),
+        *("-f", "rawvideo", "-pix_fmt", "gray", "-s", "1920x1080", "-r", "30", "-i", str(background)),
         *("-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "512x512", "-i", str(portrait)),
         *("-f", "lavfi", "-i", f"sine=f=330:d={SOURCE_SECONDS}"),
-        *("-filter_complex", f"[1:v]scale=520:520,loop=-1:1[face];[0:v][face]{moving}:shortest=1[v]"),
+        *("-filter_complex", graph, "-t", str(SOURCE_SECONDS)),
         *("-map", "[v]", "-map", "2:a", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"),
         *("-g", "60", "-c:a", "aac", str(partial)),
     ]
@@ -192,6 +209,33 @@ async def render_speeds(
     return met_all
 
 
+CONTENT_CHECK_SECONDS = 20.0
+STILL_CROPS = {"left edge": "0", "centre": "(iw-ow)/2", "right edge": "iw-ow"}
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def content_check(runner: SubprocessFfmpegRunner, source: Path, scratch: Path) -> None:
+    """Print the encoder's CPU seconds for still 9:16 crops at the left edge, the centre and the right
+    edge of the source (the bare render's settings): near one another when the source's detail does not
+    depend on where a crop looks, which the ratios above need."""
+    size = output_size(AspectRatio.PORTRAIT, RenderResolution.HD_1080)
+    costs: dict[str, float] = {}
+    for name, x in STILL_CROPS.items():
+        graph = f"[0:v]crop=w='ih*9/16':h=ih:x='{x}':y=0,scale={size.width}:{size.height},setsar=1[{FRAMED}]"
+        plan = RenderPlan(source, CLIP_START, CONTENT_CHECK_SECONDS, graph, scratch / "still-crop.mp4")
+        before = children_cpu_seconds()
+        (await runner.run(render_args(plan), timeout_sec=600)).check(f"encoding a still crop at the {name}")
+        costs[name] = children_cpu_seconds() - before
+    print(f"content check ({CONTENT_CHECK_SECONDS:g} s, still 9:16 crops, encoder CPU seconds):")
+    print(
+        "  " + "   ".join(f"{name} {cpu:.1f} ({cpu / costs['centre']:.2f}x)" for name, cpu in costs.items())
+    )
+
+
 def thumbnail_clips(count: int, start: float, seconds: float) -> list[Clip]:
     """`count` clips whose midpoints are spread over the source."""
     clips = []
@@ -287,6 +331,7 @@ async def bench(seconds: float, cache_dir: Path, skip_contention: bool, rounds: 
     )
     with tempfile.TemporaryDirectory(prefix="viralclip-bench-render-") as scratch:
         met = await render_speeds(runner, source, seconds, Path(scratch), rounds)
+        await content_check(runner, source, Path(scratch))
         if not skip_contention:
             await contention(runner, source, Path(scratch))
     print("load average after: " + " ".join(f"{value:.1f}" for value in os.getloadavg()))
