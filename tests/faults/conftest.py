@@ -99,10 +99,13 @@ async def api(system: RunningSystem) -> AsyncIterator[ViralclipClient]:
 
 @pytest.fixture
 def new_video(api: ViralclipClient) -> Callable[..., Awaitable[Video]]:
-    """Register the sample (its first `seconds`) under a new id, on the shared timestamp video file."""
+    """Register the sample's transcript (its first `seconds`) under a new id, on the shared timestamp
+    video file and with that file's duration (a registration's duration must be its file's)."""
 
     async def register(seconds: float = MEDIA_SECONDS) -> Video:
-        video = sample_video(seconds, video_id=f"v-faults-{uuid.uuid4().hex[:10]}", media_path=MEDIA_PATH)
+        video = sample_video(
+            seconds, video_id=f"v-faults-{uuid.uuid4().hex[:10]}", media_path=MEDIA_PATH
+        ).model_copy(update={"duration_sec": float(MEDIA_SECONDS)})
         await api.register_video(video)
         return video
 

@@ -6,6 +6,7 @@ need their own settings (auth, outbox crash) start their own with `serve_api`.
 
 import asyncio
 import contextlib
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from viralclip_contracts import (
 )
 from viralclip_testkit.dns import static_resolver
 from viralclip_testkit.kafka_probe import TopicProbe, publish_event, topic_probe
+from viralclip_testkit.media import write_blank_video
 from viralclip_testkit.waiting import eventually
 
 WEBHOOK_SECRET = "whsec-test-0123456789abcdef"
@@ -181,12 +183,15 @@ def media_root(shared_api: RunningApi) -> Path:
 
 @pytest.fixture
 def new_video(client: httpx.AsyncClient, media_root: Path) -> Callable[..., Awaitable[dict[str, Any]]]:
-    """Register a video (a placeholder media file, duration given) and return its JSON."""
+    """Register a video (a blank video file of `duration_sec`, the duration given) and return its JSON."""
 
     async def register(duration_sec: float = 600.0, **overrides: Any) -> dict[str, Any]:
         video_id = f"v-{uuid.uuid4().hex[:10]}"
         (media_root / "videos").mkdir(exist_ok=True)
-        (media_root / "videos" / f"{video_id}.mp4").write_bytes(b"placeholder")
+        blank = media_root / "blank" / f"{duration_sec:g}s.mp4"
+        if not blank.exists():
+            await asyncio.to_thread(write_blank_video, blank, duration_sec)
+        shutil.copyfile(blank, media_root / "videos" / f"{video_id}.mp4")  # a test may overwrite its own
         body = {
             "video_id": video_id,
             "title": "The Value of the Moon",

@@ -10,6 +10,8 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
+from viralclip_testkit.media import write_blank_video
+
 pytestmark = pytest.mark.integration
 
 TOKEN = "tok-0123456789abcdef-0123456789"
@@ -80,7 +82,7 @@ async def test_a_signed_media_link_plays_without_the_token_for_that_video_only(g
     bearer = {"Authorization": f"Bearer {TOKEN}"}
     media_root = guarded_api.settings.media_root
     (media_root / "videos").mkdir(exist_ok=True)
-    await asyncio.to_thread((media_root / "videos" / "linked.mp4").write_bytes, b"0123456789" * 100)
+    linked = await asyncio.to_thread(write_blank_video, media_root / "videos" / "linked.mp4", 9)
     async with httpx.AsyncClient(base_url=guarded_api.url, headers=bearer) as http:
         for video_id in ("v-linked", "v-other"):
             body = {"video_id": video_id, "title": "Linked", "media_path": "videos/linked.mp4"}
@@ -101,7 +103,7 @@ async def test_a_signed_media_link_plays_without_the_token_for_that_video_only(g
         bare = await anonymous.get("/viral-clip/videos/v-linked/media")
 
     assert played.status_code == 206
-    assert played.content == b"0123456789"
+    assert played.content == linked.read_bytes()[10:20]
     assert (other.status_code, tampered.status_code, bare.status_code) == (401, 401, 401)
 
 

@@ -16,6 +16,7 @@ from pymongo import AsyncMongoClient
 from viralclip_batch_api.bootstrap import Ports
 from viralclip_contracts import BATCH_CREATED, Event
 from viralclip_testkit.kafka_probe import topic_probe
+from viralclip_testkit.media import write_blank_video
 from viralclip_testkit.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
@@ -51,7 +52,7 @@ async def test_a_batch_written_before_a_relay_crash_is_published_after_restart(
     settings = make_settings(kafka_bootstrap, mongodb_uri, tmp_path)
     db = mongo_client[settings.mongodb_database]
     video_id = f"v-{uuid.uuid4().hex[:8]}"
-    (tmp_path / "v.mp4").write_bytes(b"placeholder")
+    await asyncio.to_thread(write_blank_video, tmp_path / "v.mp4", 60)
     key = {"Idempotency-Key": f"k-{video_id}"}
     crashing = CrashingPublisher()
     try:

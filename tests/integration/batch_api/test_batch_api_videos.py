@@ -10,13 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
-from viralclip_testkit.media import write_timestamp_video
+from viralclip_testkit.media import write_blank_video, write_timestamp_video
 
 pytestmark = pytest.mark.integration
 
 NewVideo = Callable[..., Awaitable[dict[str, Any]]]
 FIXTURES = Path(__file__).parents[2] / "unit" / "batch_api" / "transcripts"
 SRT = "1\n00:00:00,500 --> 00:00:01,500\nHello there.\n\n2\n00:00:01,500 --> 00:00:02,500\nGoodbye.\n"
+SRT_PAST_THE_END = SRT.replace("00:00:02,500", "00:00:09,000")  # the video lasts 3 s
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.250\n<v Ann>Hi!\n\n00:00:01.250 --> 00:00:02.000\nBye.\n"
 
 
@@ -27,6 +28,13 @@ async def real_video(shared_api: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     await asyncio.to_thread(write_timestamp_video, path, 3)
     return path
+
+
+@pytest.fixture(scope="module")
+async def fifteen_seconds(shared_api: Any) -> Path:
+    """A blank 15-second video under the media root, the length of the Whisper fixture."""
+    path = shared_api.settings.media_root / "videos" / "fifteen-seconds.mp4"
+    return await asyncio.to_thread(write_blank_video, path, 15)
 
 
 def _body(**fields: Any) -> dict[str, Any]:
@@ -116,10 +124,10 @@ async def test_media_transcript_and_scenes_each_as_a_file_register_as_the_review
 
 
 async def test_a_whisper_json_posted_as_is_yields_a_video_whose_words_read_back(
-    client: httpx.AsyncClient, real_video: Path
+    client: httpx.AsyncClient, fifteen_seconds: Path
 ) -> None:
     whisper = json.loads((FIXTURES / "faster-whisper-words.json").read_text(encoding="utf-8"))
-    body = _body(media_path="videos/three-seconds.mp4", duration_sec=15, transcript=whisper)
+    body = _body(media_path="videos/fifteen-seconds.mp4", duration_sec=15, transcript=whisper)
 
     created = await client.post("/videos", json=body)
     fetched = await client.get(f"/videos/{body['video_id']}")
@@ -137,7 +145,7 @@ async def test_a_whisper_json_posted_as_is_yields_a_video_whose_words_read_back(
         "estimated": False,
     }
     assert len(video["transcript"]) == 2  # the blank segment is dropped
-    as_text = _body(media_path="videos/three-seconds.mp4", duration_sec=15, transcript=json.dumps(whisper))
+    as_text = _body(media_path="videos/fifteen-seconds.mp4", duration_sec=15, transcript=json.dumps(whisper))
     again = await client.post("/videos", json={**as_text, "language": "ms"})
     assert again.status_code == 201, again.text
     assert again.json()["language"] == "ms"  # the request's language wins
@@ -145,13 +153,13 @@ async def test_a_whisper_json_posted_as_is_yields_a_video_whose_words_read_back(
 
 
 async def test_a_bad_word_is_422_naming_the_segment_and_the_word(
-    client: httpx.AsyncClient, real_video: Path
+    client: httpx.AsyncClient, fifteen_seconds: Path
 ) -> None:
     whisper = json.loads((FIXTURES / "faster-whisper-words.json").read_text(encoding="utf-8"))
     whisper["segments"][2]["words"][3]["end"] = 1.0
 
     response = await client.post(
-        "/videos", json=_body(media_path="videos/three-seconds.mp4", duration_sec=15, transcript=whisper)
+        "/videos", json=_body(media_path="videos/fifteen-seconds.mp4", duration_sec=15, transcript=whisper)
     )
 
     assert response.status_code == 422, response.text
@@ -172,7 +180,7 @@ async def test_a_bad_word_is_422_naming_the_segment_and_the_word(
             ["body", "transcript[0].end_sec"],
         ),
         (
-            {"media_path": "videos/three-seconds.mp4", "duration_sec": 1, "transcript": SRT},
+            {"media_path": "videos/three-seconds.mp4", "transcript": SRT_PAST_THE_END},
             ["body", "transcript[1].end_sec"],
         ),
         ({"media_path": "videos/three-seconds.mp4", "duration_sec": -5}, ["body", "duration_sec"]),
@@ -197,16 +205,38 @@ async def test_bad_registrations_are_422_naming_the_field(
     assert detail["msg"]
 
 
-async def test_media_that_cannot_be_probed_asks_for_the_duration(
+async def test_a_file_that_is_not_a_video_is_422_on_media_path_even_with_a_duration(
     client: httpx.AsyncClient, media_root: Path
 ) -> None:
     (media_root / "videos").mkdir(exist_ok=True)
-    (media_root / "videos" / "garbage.mp4").write_bytes(b"not a video at all")
+    (media_root / "videos" / "scenes.json").write_text('{"scenes": []}')
 
-    response = await client.post("/videos", json=_body(media_path="videos/garbage.mp4"))
+    without = await client.post("/videos", json=_body(media_path="videos/scenes.json"))
+    given = await client.post("/videos", json=_body(media_path="videos/scenes.json", duration_sec=60))
+    not_a_video = {"media": ("a.mp4", b"not a video", "video/mp4")}
+    uploaded = await client.post("/videos", data=_body(), files=not_a_video)
 
-    assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "duration_sec"]
+    for answer, field in ((without, "media_path"), (given, "media_path"), (uploaded, "media")):
+        assert answer.status_code == 422, answer.text
+        detail = answer.json()["detail"][0]
+        assert detail["loc"] == ["body", field]
+        assert "is not a readable video" in detail["msg"]
+        assert str(media_root) not in detail["msg"]
+
+
+async def test_a_given_duration_must_be_the_files_within_a_second(
+    client: httpx.AsyncClient, real_video: Path
+) -> None:
+    """A 10-hour duration given for a 3-second file would let clips run past the video's end."""
+    far = await client.post("/videos", json=_body(media_path="videos/three-seconds.mp4", duration_sec=36000))
+    near = await client.post("/videos", json=_body(media_path="videos/three-seconds.mp4", duration_sec=3.4))
+
+    assert far.status_code == 422, far.text
+    detail = far.json()["detail"][0]
+    assert detail["loc"] == ["body", "duration_sec"]
+    assert detail["msg"].startswith("36000 s, but the video file lasts 3.")
+    assert near.status_code == 201, near.text
+    assert near.json()["duration_sec"] == pytest.approx(3.0, abs=0.3)  # the probed one is stored
 
 
 async def test_multipart_without_the_media_file_is_422(client: httpx.AsyncClient) -> None:
@@ -242,9 +272,10 @@ async def test_a_taken_video_id_is_409_and_an_unknown_one_404(
 
 
 async def test_a_non_finite_duration_is_422_not_a_video_of_endless_length(
-    client: httpx.AsyncClient, new_video: NewVideo
+    client: httpx.AsyncClient, new_video: NewVideo, media_root: Path
 ) -> None:
     video = await new_video()  # its media file is reused
+    video_bytes = await asyncio.to_thread((media_root / video["media_path"]).read_bytes)
     as_json = _body(media_path=video["media_path"], duration_sec=float("inf"))
     as_form = _body(duration_sec="inf")
 
@@ -253,7 +284,8 @@ async def test_a_non_finite_duration_is_422_not_a_video_of_endless_length(
         content=json.dumps(as_json).encode(),  # Python's JSON writes and reads `Infinity`
         headers={"content-type": "application/json"},
     )
-    form_answer = await client.post("/videos", data=as_form, files={"media": ("a.mp4", b"x", "video/mp4")})
+    upload = {"media": ("a.mp4", video_bytes, "video/mp4")}
+    form_answer = await client.post("/videos", data=as_form, files=upload)
 
     for answer in (json_answer, form_answer):
         assert answer.status_code == 422, answer.text
@@ -275,9 +307,9 @@ async def test_an_upload_whose_registration_is_refused_leaves_no_file_behind(
     content = await asyncio.to_thread(real_video.read_bytes)
     files = {
         "media": ("talk.mp4", content, "video/mp4"),
-        "transcript": ("talk.srt", SRT.encode(), "text/plain"),
+        "transcript": ("talk.srt", SRT_PAST_THE_END.encode(), "text/plain"),
     }
-    data = {"video_id": video_id, "title": "Too short", "duration_sec": "1"}  # the SRT runs to 2.5 s
+    data = {"video_id": video_id, "title": "Too short"}
 
     response = await client.post("/videos", data=data, files=files)
 

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from viralclip_batch_api.bootstrap import Ports
 from viralclip_testkit.dns import ScriptedResolver
+from viralclip_testkit.media import write_blank_video
 from viralclip_testkit.waiting import eventually
 
 from .conftest import WEBHOOK_SECRET, Pipeline, RunningApi, make_settings, serve_api
@@ -107,7 +108,7 @@ async def register_video(g: Guarded) -> str:
     video_id = f"v-{uuid.uuid4().hex[:10]}"
     videos = g.api.settings.media_root / "videos"
     videos.mkdir(exist_ok=True)
-    (videos / f"{video_id}.mp4").write_bytes(b"placeholder")
+    await asyncio.to_thread(write_blank_video, videos / f"{video_id}.mp4", 600)
     body = {
         "video_id": video_id,
         "title": "Guarded",

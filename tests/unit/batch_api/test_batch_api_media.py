@@ -75,16 +75,16 @@ def test_upload_names_are_made_safe(filename: str | None, expected: str) -> None
     assert upload_path("v-1", filename) == expected
 
 
-async def test_a_file_that_is_no_video_is_a_duration_error_naming_no_server_path(tmp_path: Path) -> None:
+async def test_a_file_that_is_no_video_is_an_error_on_the_media_naming_no_server_path(tmp_path: Path) -> None:
     notes = tmp_path / "notes.mp4"
     notes.write_text("a shopping list\n")
 
     with pytest.raises(FieldError) as error:
-        await probe_duration(notes, timeout_sec=30)
+        await probe_duration(notes, timeout_sec=30, field="media")
 
-    assert error.value.field == "duration_sec"
-    assert error.value.reason.startswith("could not be probed from the media file (the file is not a")
-    assert error.value.reason.endswith("; give duration_sec")
+    assert error.value.field == "media"
+    assert error.value.reason.startswith("the file is not a readable video")
+    assert error.value.reason.endswith("; register a video file")
     assert str(tmp_path) not in error.value.reason
 
 

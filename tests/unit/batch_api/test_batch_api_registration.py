@@ -12,6 +12,7 @@ from viralclip_batch_api.core import transcripts
 from viralclip_batch_api.core.records import VideoRecord
 from viralclip_batch_api.service_layer import registration
 from viralclip_batch_api.settings import BatchApiSettings
+from viralclip_testkit.media import write_blank_video
 
 SRT = "1\n00:00:00,500 --> 00:00:01,500\nHello there.\n"
 
@@ -32,7 +33,7 @@ async def test_a_transcript_is_parsed_off_the_event_loop(
 ) -> None:
     """A 10-hour WebVTT transcript takes ~0.3 s to parse; on the loop it would stall every request,
     event stream and the projector meanwhile."""
-    (tmp_path / "talk.mp4").write_bytes(b"x")
+    write_blank_video(tmp_path / "talk.mp4", 10)
     parsed_on: list[threading.Thread] = []
     parse = transcripts.import_transcript
 

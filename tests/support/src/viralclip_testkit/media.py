@@ -83,6 +83,14 @@ def write_timestamp_video(
     return path
 
 
+def write_blank_video(path: Path, duration_sec: float) -> Path:
+    """Write the cheapest real video of `duration_sec`: 16x16 black frames, one a second (a file a
+    registration probes, when the pixels do not matter)."""
+    source = f"color=c=black:s=16x16:r=1:d={duration_sec:g}"
+    _encode(path, ["-f", "lavfi", "-i", source, "-g", "600"], timeout=120)
+    return path
+
+
 def write_long_video(path: Path, duration_sec: int, fps: int = 2, gop_sec: int = 4) -> Path:
     """Write a textured 1280x720 H.264 MP4 quickly (low frame rate, ultrafast preset)."""
     source = f"testsrc2=s={FRAME_WIDTH}x{FRAME_HEIGHT}:r={fps}:d={duration_sec}"

@@ -74,18 +74,14 @@ async def _copy_upload(upload: UploadFile, dest: Path, *, max_bytes: int, field:
         raise FieldError(field, "the uploaded file is empty")
 
 
-async def probe_duration(path: Path, *, timeout_sec: float) -> float:
-    """The media duration in seconds; a FieldError on `duration_sec` saying why it cannot be read."""
+async def probe_duration(path: Path, *, timeout_sec: float, field: str = "media_path") -> float:
+    """The media duration in seconds; a FieldError on `field` (the media) saying why it cannot be read."""
     try:
         info = await probe_media(ffmpeg_runner(), path, timeout_sec=timeout_sec, ffprobe=ffprobe_runner())
     except ProbeError as error:  # its reason names no server path
-        raise FieldError("duration_sec", _unprobed(f"the file {error.reason}")) from None
+        raise FieldError(field, f"the file {error.reason}; register a video file") from None
     except FfmpegError as error:
-        raise FieldError("duration_sec", _unprobed(str(error))) from None
+        raise FieldError(field, f"the file could not be probed ({error}); try again") from None
     if info.duration_sec <= 0:
-        raise FieldError("duration_sec", _unprobed("its duration is zero"))
+        raise FieldError(field, "the file's video has no duration; register a video file")
     return info.duration_sec
-
-
-def _unprobed(why: str) -> str:
-    return f"could not be probed from the media file ({why}); give duration_sec"

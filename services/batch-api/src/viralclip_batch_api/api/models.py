@@ -61,7 +61,10 @@ class VideoCreate(_In):
         default=None,
         gt=0,
         allow_inf_nan=False,  # an infinite video would pass every range check downstream
-        description="Probed from the media file when absent.",
+        description=(
+            "Optional: the duration is probed from the media file. When given, it must agree with the "
+            "probed one (within 1 s or 1 %)."
+        ),
     )
     language: str | None = Field(
         default=None,

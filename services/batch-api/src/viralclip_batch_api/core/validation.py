@@ -9,6 +9,18 @@ from .errors import FieldError
 
 # Transcripts and scene lists often overrun the probed duration by a frame or a rounding step.
 DURATION_SLACK_SEC = 1.0
+DURATION_AGREEMENT_SHARE = 0.01
+"""A given duration may differ from the probed one by 1 % (or `DURATION_SLACK_SEC`, if more)."""
+
+
+def check_given_duration(given_sec: float, probed_sec: float) -> None:
+    """A caller's `duration_sec` must be the video's: a transcript tool's rounding, not another video."""
+    if abs(given_sec - probed_sec) > max(DURATION_SLACK_SEC, DURATION_AGREEMENT_SHARE * probed_sec):
+        raise FieldError(
+            "duration_sec",
+            f"{given_sec:g} s, but the video file lasts {probed_sec:.2f} s; omit duration_sec "
+            "(it is probed) or register the video it belongs to",
+        )
 
 
 def check_timeframe(config: ClipBatchConfig, duration_sec: float) -> None:

@@ -18,7 +18,7 @@ from ..core.errors import ConflictError
 from ..core.language_detection import resolve_language
 from ..core.records import VideoRecord, utc_now
 from ..core.transcripts import ImportedTranscript, import_transcript
-from ..core.validation import check_scenes, check_transcript
+from ..core.validation import check_given_duration, check_scenes, check_transcript
 from ..settings import BatchApiSettings
 
 
@@ -39,11 +39,11 @@ async def register_video(
         relative = upload_path(video_id, upload.filename)
         target = settings.media_root.resolve() / relative
         async with staged_upload(upload, target, max_bytes=settings.upload_max_bytes) as staged:
-            duration = await _checked_duration(data, transcript, staged, settings)
+            duration = await _checked_duration(data, transcript, staged, settings, field="media")
     else:
         media = resolve_media_path(settings.media_root, data.media_path)
         relative = media.relative
-        duration = await _checked_duration(data, transcript, media.absolute, settings)
+        duration = await _checked_duration(data, transcript, media.absolute, settings, field="media_path")
     video = VideoRecord(
         video_id=video_id,
         title=data.title,
@@ -68,12 +68,18 @@ def _imported(data: VideoCreate) -> ImportedTranscript:
 
 
 async def _checked_duration(
-    data: VideoCreate, transcript: Sequence[TranscriptSegment], media: Path, settings: BatchApiSettings
+    data: VideoCreate,
+    transcript: Sequence[TranscriptSegment],
+    media: Path,
+    settings: BatchApiSettings,
+    *,
+    field: str,
 ) -> float:
-    """The video's duration (given, else probed from `media`), with transcript and scenes inside it."""
-    duration = data.duration_sec
-    if duration is None:
-        duration = await probe_duration(media, timeout_sec=settings.probe_timeout_sec)
+    """The video's duration, probed from `media` (the file must be a video, and a given `duration_sec`
+    must agree with it), with transcript and scenes inside it."""
+    duration = await probe_duration(media, timeout_sec=settings.probe_timeout_sec, field=field)
+    if data.duration_sec is not None:
+        check_given_duration(data.duration_sec, duration)
     check_transcript(transcript, duration)
     check_scenes(data.scenes, duration)
     return duration
