@@ -159,6 +159,23 @@ async def test_bad_edits_are_422_naming_the_field(
     assert response.json()["detail"][0]["loc"] == ["body", field]
 
 
+async def test_an_edit_to_a_few_frames_is_422_saying_how_long_a_clip_must_last(
+    client: httpx.AsyncClient, batch_with_clips: tuple[dict[str, Any], list[Clip]]
+) -> None:
+    _, clips = batch_with_clips
+    url = f"/clips/{clips[1].clip_id}"
+
+    response = await client.patch(url, json={"start_time_sec": 100, "end_time_sec": 100.001})
+
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "end_time_sec"]
+    assert error["msg"].startswith("the clip must last at least 1 s")
+    unchanged = (await client.get(url)).json()
+    assert (unchanged["start_time_sec"], unchanged["end_time_sec"]) == (60, 90)
+    assert (await client.patch(url, json={"end_time_sec": 61})).json()["duration_sec"] == 1
+
+
 async def test_an_empty_edit_is_422(
     client: httpx.AsyncClient, batch_with_clips: tuple[dict[str, Any], list[Clip]]
 ) -> None:

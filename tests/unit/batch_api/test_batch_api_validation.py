@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from viralclip_batch_api.api.models import ClipBatchCreate, ClipUpdate
 from viralclip_batch_api.core.errors import FieldError
 from viralclip_batch_api.core.validation import (
+    MIN_EDITED_CLIP_SEC,
     check_scenes,
     check_timeframe,
     check_transcript,
@@ -136,6 +137,30 @@ def test_a_clip_edit_past_the_video_or_inverted_names_the_field() -> None:
     with pytest.raises(FieldError) as error:
         edited_clip(_clip(), ClipUpdate(start_time_sec=45), 600)
     assert error.value.field == "start_time_sec"
+
+
+def test_a_clip_edit_shorter_than_the_minimum_names_the_field_and_the_reason() -> None:
+    with pytest.raises(FieldError) as error:
+        edited_clip(_clip(), ClipUpdate(start_time_sec=100, end_time_sec=100.001), 600)
+    assert error.value.field == "end_time_sec"
+    assert error.value.reason.startswith(f"the clip must last at least {MIN_EDITED_CLIP_SEC:g} s")
+
+    with pytest.raises(FieldError) as error:
+        edited_clip(_clip(), ClipUpdate(start_time_sec=39.5), 600)
+    assert error.value.field == "start_time_sec"
+
+
+def test_a_clip_edit_of_exactly_the_minimum_is_accepted() -> None:
+    clip = edited_clip(_clip(), ClipUpdate(start_time_sec=0.1, end_time_sec=0.1 + MIN_EDITED_CLIP_SEC), 600)
+
+    assert clip.duration_sec == MIN_EDITED_CLIP_SEC
+
+
+def test_the_minimum_does_not_stop_edits_that_leave_the_range_alone_or_take_a_whole_short_video() -> None:
+    short = _clip().model_copy(update={"start_time_sec": 0, "end_time_sec": 0.4, "duration_sec": 0.4})
+
+    assert edited_clip(short, ClipUpdate(title="Renamed"), 600).duration_sec == 0.4
+    assert edited_clip(short, ClipUpdate(end_time_sec=0.5), 0.5).duration_sec == 0.5
 
 
 def test_an_empty_clip_edit_is_refused() -> None:

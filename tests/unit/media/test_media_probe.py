@@ -24,6 +24,30 @@ Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'v.mp4':
 At least one output file must be specified
 """
 
+# What the bundled ffmpeg 9 prints for `-i` on files that are no video; every stream line is real.
+JSON_READ_AS_LYRICS = """\
+[in#0 @ 0x55ecbdc19080] Format lrc detected only with low score of 5, misdetection possible!
+Input #0, lrc, from '/srv/media/videos/transcript.json':
+  Duration: N/A, bitrate: N/A
+  Stream #0:0: Subtitle: text
+At least one output file must be specified
+"""
+TRUNCATED_MP4 = """\
+[in#0 @ 0x5565b2766080] moov atom not found
+[in#0 @ 0x5565b2765d00] Error opening input: Invalid data found when processing input
+Error opening input file /srv/media/videos/cut.mp4.
+Error opening input files: Invalid data found when processing input
+"""
+SIZELESS_STREAM = """\
+[in#0/vvc @ 0x56129df9c080] Could not find codec parameters for stream 0 (Video: vvc, none): \
+unspecified size
+Consider increasing the value for the 'analyzeduration' (0) and 'probesize' (5000000) options
+Input #0, vvc, from '/srv/media/videos/mid.mp4':
+  Duration: N/A, bitrate: N/A
+  Stream #0:0: Video: vvc, none, 25 fps, 1200k tbr, 1200k tbn
+At least one output file must be specified
+"""
+
 FFPROBE_REPORT = {
     "streams": [
         {"codec_type": "video", "codec_name": "mjpeg", "width": 300, "height": 300,
@@ -128,6 +152,50 @@ def test_a_banner_without_a_video_or_a_duration_is_refused(banner: str) -> None:
         parse_ffmpeg_banner(Path("v.mp4"), banner)
 
 
+def test_a_json_file_ffmpeg_reads_as_lyrics_is_refused_for_its_missing_video_stream() -> None:
+    with pytest.raises(ProbeError) as error:
+        parse_ffmpeg_banner(Path("/srv/media/videos/transcript.json"), JSON_READ_AS_LYRICS)
+
+    assert (
+        error.value.reason == "is not a readable video: it has no video stream, only subtitle (read as lrc)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "banner", "cause"),
+    [
+        ("cut.mp4", TRUNCATED_MP4, "moov atom not found; Invalid data found when processing input"),
+        ("mid.mp4", SIZELESS_STREAM, "its vvc video stream has no frame size (read as vvc)"),
+        ("v.mp4", BANNER.replace("  Duration: 01:02:03.50,", "  Duration: N/A,"), "ffmpeg found no duration"),
+    ],
+    ids=["truncated", "no frame size", "no duration"],
+)
+def test_a_refused_banner_gives_ffmpeg_s_cause_not_its_closing_line_nor_the_path(
+    name: str, banner: str, cause: str
+) -> None:
+    with pytest.raises(ProbeError) as error:
+        parse_ffmpeg_banner(Path("/srv/media/videos") / name, banner)
+
+    assert error.value.reason.startswith(f"is not a readable video: {cause}")
+    assert "output file" not in error.value.reason
+    assert "/srv/media" not in error.value.reason
+
+
+async def test_a_transcript_registered_as_the_video_says_what_is_wrong_with_it(
+    runner: SubprocessFfmpegRunner, tmp_path: Path
+) -> None:
+    transcript = tmp_path / "transcript.json"
+    transcript.write_text(
+        json.dumps([{"start_sec": i, "end_sec": i + 1, "text": "hello"} for i in range(50)])
+    )
+
+    with pytest.raises(ProbeError, match=r"transcript\.json is not a readable video: .+") as error:
+        await probe_media(runner, transcript, timeout_sec=30)
+
+    assert "output file" not in error.value.reason
+    assert str(tmp_path) not in error.value.reason
+
+
 def test_a_banner_of_an_unreadable_file_says_permission_denied() -> None:
     with pytest.raises(ProbeError, match=r"v\.mp4 is not readable \(permission denied\)"):
         parse_ffmpeg_banner(Path("v.mp4"), "v.mp4: Permission denied\n")
@@ -152,6 +220,24 @@ def test_ffprobe_json_without_a_video_stream_is_refused() -> None:
 
     with pytest.raises(ProbeError, match="not a readable video"):
         parse_ffprobe_json(Path("v.mp4"), _ffprobe(audio_only))
+
+
+def test_ffprobe_json_without_a_video_stream_names_what_the_file_has() -> None:
+    audio_only = {"streams": [{"codec_type": "audio"}], "format": {"duration": "3.0", "format_name": "mp3"}}
+
+    with pytest.raises(ProbeError) as error:
+        parse_ffprobe_json(Path("v.mp3"), _ffprobe(audio_only))
+
+    assert error.value.reason == "is not a readable video: it has no video stream, only audio (read as mp3)"
+
+
+def test_ffprobe_of_a_file_it_cannot_open_gives_its_message_without_the_path() -> None:
+    stderr = "/srv/media/videos/t.json: Invalid data found when processing input\n"
+
+    with pytest.raises(ProbeError) as error:
+        parse_ffprobe_json(Path("/srv/media/videos/t.json"), FfmpegResult(1, stderr, b"{}"))
+
+    assert error.value.reason == "is not a readable video: Invalid data found when processing input"
 
 
 def test_ffprobe_of_a_missing_file_says_it_does_not_exist() -> None:

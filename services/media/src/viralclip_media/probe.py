@@ -2,7 +2,9 @@
 
 With an ffprobe runner the answer comes from its JSON report; without one (the imageio-ffmpeg wheel
 ships no ffprobe) from the banner `ffmpeg -i FILE` prints. Both parsers are pure and return the same
-`MediaInfo`, or raise `ProbeError` saying why the file is not usable.
+`MediaInfo`, or raise `ProbeError` saying why the file is not usable: the stream it lacks, or the
+message ffmpeg gave for it, never a line that only follows from the probe itself (`ffmpeg -i FILE`
+always ends with "At least one output file must be specified") and never the file's path.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ _FRAME_SIZE = re.compile(r", (\d{1,5})x(\d{1,5})(?=[ ,]|$)")
 _SAMPLE_ASPECT = re.compile(r"\[SAR (\d+):(\d+) DAR \d+:\d+\]")
 _FRAME_RATE = re.compile(r", (\d+(?:\.\d+)?)(k?) (?:fps|tbr)\b")
 _AUDIO_STREAM = re.compile(r"Stream #\S+.*?: Audio: (\w+)", re.M)
+_INPUT_FORMAT = re.compile(r"^Input #\d+, (.+?), from ", re.M)
+_STREAM_KIND = re.compile(r"^\s*Stream #\S+.*?: (\w+):", re.M)
+
+_CONSEQUENCES = (
+    "At least one output file must be specified",  # `ffmpeg -i FILE` has no output: always printed
+    "Error opening input file",  # restates the path after the cause
+    "Consider increasing the value for the 'analyzeduration'",  # advice after "Could not find…"
+)
+"""Lines ffmpeg prints as a consequence of the probe or of an earlier message: never the cause."""
+_FORMAT_GUESS = "detected only with low score"  # a warning about the guess, not the failure
+_OPENING_INPUT = re.compile(r"^Error opening input(?: files)?: ")
+_MAX_REASON_CHARS = 300
 
 
 class ProbeError(FfmpegError):
@@ -73,7 +87,15 @@ def parse_ffmpeg_banner(path: Path, stderr: str) -> MediaInfo:
     video = _VIDEO_STREAM.search(stderr)
     size = _FRAME_SIZE.search(video.group(2)) if video is not None else None
     if duration is None or video is None or size is None:
-        raise ProbeError(path, f"is not a readable video: {last_message(stderr)}")
+        opened = _INPUT_FORMAT.search(stderr)
+        raise _unreadable(
+            path,
+            stderr,
+            input_format=opened.group(1) if opened is not None else None,
+            stream_kinds=[kind.lower() for kind in _STREAM_KIND.findall(stderr)],
+            video_codec=video.group(1) if video is not None else None,
+            has_size=size is not None,
+        )
     hours, minutes, seconds = duration.groups()
     details = video.group(2)
     sar = _SAMPLE_ASPECT.search(details)
@@ -93,7 +115,10 @@ def parse_ffprobe_json(path: Path, result: FfmpegResult) -> MediaInfo:
     try:
         report = json.loads(result.stdout or b"{}")
     except ValueError:
-        raise ProbeError(path, f"is not a readable video: {result.reason()}") from None
+        messages = _ffmpeg_messages(path, result.stderr)
+        raise ProbeError(
+            path, _unreadable_reason("; ".join(messages[:2]) or "ffprobe printed no report")
+        ) from None
     streams: list[dict[str, Any]] = report.get("streams") or []
     video = next(
         (
@@ -107,7 +132,14 @@ def parse_ffprobe_json(path: Path, result: FfmpegResult) -> MediaInfo:
     if video is not None and duration is None:
         duration = _number(video.get("duration"))
     if video is None or duration is None or not video.get("width") or not video.get("height"):
-        raise ProbeError(path, f"is not a readable video: {result.reason()}")
+        raise _unreadable(
+            path,
+            result.stderr,
+            input_format=(report.get("format") or {}).get("format_name"),
+            stream_kinds=[str(s.get("codec_type") or "unknown") for s in streams],
+            video_codec=str(video.get("codec_name") or "unknown") if video is not None else None,
+            has_size=video is not None and bool(video.get("width")) and bool(video.get("height")),
+        )
     return _media_info(
         duration_sec=duration,
         pixel_size=(int(video["width"]), int(video["height"])),
@@ -125,6 +157,55 @@ def _refuse_unreadable(path: Path, stderr: str) -> None:
         raise ProbeError(path, "does not exist")
     if "Permission denied" in stderr:
         raise ProbeError(path, "is not readable (permission denied)")
+
+
+def _unreadable(
+    path: Path,
+    stderr: str,
+    *,
+    input_format: str | None,
+    stream_kinds: list[str],
+    video_codec: str | None,
+    has_size: bool,
+) -> ProbeError:
+    """Why a probed file is no usable video: what its streams lack, else the messages ffmpeg gave."""
+    messages = _ffmpeg_messages(path, stderr)
+    read_as = f" (read as {input_format})" if input_format else ""
+    if video_codec is None:
+        kinds = list(dict.fromkeys(stream_kinds))
+        if kinds:
+            cause = f"it has no video stream, only {', '.join(kinds)}{read_as}"
+        elif messages:
+            cause = "; ".join(messages[:2])
+        else:
+            cause = f"it has no streams{read_as}" if input_format else "ffmpeg could not open it"
+    elif not has_size:  # ffmpeg's messages here are the decoder's noise about the stream's units
+        cause = f"its {video_codec} video stream has no frame size{read_as}"
+    else:
+        cause = f"ffmpeg found no duration in it{read_as}"
+    return ProbeError(path, _unreadable_reason(cause))
+
+
+def _unreadable_reason(cause: str) -> str:
+    if len(cause) > _MAX_REASON_CHARS:
+        cause = cause[: _MAX_REASON_CHARS - 1] + "…"
+    return f"is not a readable video: {cause}"
+
+
+def _ffmpeg_messages(path: Path, stderr: str) -> list[str]:
+    """ffmpeg's distinct error and warning lines, in order, without their log prefix, the file's
+    path, the lines that only follow from probing, or the banner (its indented stream lines)."""
+    messages: list[str] = []
+    for line in stderr.splitlines():
+        if not line.strip() or line[:1].isspace() or line.startswith("Input #"):
+            continue
+        message = last_message(line)
+        message = message.removeprefix(f"{path}: ").replace(str(path), path.name)
+        message = _OPENING_INPUT.sub("", message).rstrip(".")
+        if message.startswith(_CONSEQUENCES) or _FORMAT_GUESS in message or message in messages:
+            continue
+        messages.append(message)
+    return messages
 
 
 def _media_info(

@@ -22,6 +22,11 @@ def check_given_duration(given_sec: float, probed_sec: float) -> None:
             "(it is probed) or register the video it belongs to",
         )
 
+# The shortest range a creator's edit may leave. The presets ask the pipeline for 15 s and more;
+# an edit may go well below that (a punchline, a reaction), but not to a few frames: a one-frame
+# export is never what was meant. The longest is the video itself (the range must end inside it).
+MIN_EDITED_CLIP_SEC = 1.0
+
 
 def check_timeframe(config: ClipBatchConfig, duration_sec: float) -> None:
     """The processing timeframe must lie inside the video."""
@@ -61,18 +66,27 @@ def check_scenes(scenes: Sequence[SceneSegment], duration_sec: float) -> None:
 
 
 def edited_clip(clip: Clip, edit: ClipUpdate, duration_sec: float) -> Clip:
-    """The clip with the edit applied, status `edited`; its range must lie inside the video."""
+    """The clip with the edit applied, status `edited`; its range must lie inside the video and,
+    when the edit changes it, last at least MIN_EDITED_CLIP_SEC (or the whole video, if shorter)."""
     start = edit.start_time_sec if edit.start_time_sec is not None else clip.start_time_sec
     end = edit.end_time_sec if edit.end_time_sec is not None else clip.end_time_sec
+    field = "end_time_sec" if edit.end_time_sec is not None else "start_time_sec"
     if end <= start:
-        field = "end_time_sec" if edit.end_time_sec is not None else "start_time_sec"
         raise FieldError(field, f"the clip would end ({end:g} s) before it starts ({start:g} s)")
     if end > duration_sec:
         raise FieldError("end_time_sec", f"{end:g} s is after the end of the video ({duration_sec:g} s)")
+    duration = round(end - start, 3)
+    shortest = min(MIN_EDITED_CLIP_SEC, round(duration_sec, 3))
+    changes_range = edit.start_time_sec is not None or edit.end_time_sec is not None
+    if changes_range and duration < shortest:
+        raise FieldError(
+            field,
+            f"the clip must last at least {shortest:g} s ({start:g} s to {end:g} s is {duration:g} s)",
+        )
     changes: dict[str, object] = {
         "start_time_sec": start,
         "end_time_sec": end,
-        "duration_sec": round(end - start, 3),
+        "duration_sec": duration,
         "status": ClipStatus.EDITED,
     }
     if edit.title is not None:
