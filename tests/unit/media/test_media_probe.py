@@ -196,6 +196,37 @@ async def test_a_transcript_registered_as_the_video_says_what_is_wrong_with_it(
     assert str(tmp_path) not in error.value.reason
 
 
+async def test_a_text_file_ffmpeg_draws_as_a_video_is_refused(
+    runner: SubprocessFfmpegRunner, tmp_path: Path
+) -> None:
+    """ffmpeg reads any text file as the `tty` format, with a 640x400 `ansi` "video" of its lines."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("# Notes\n\nA README saved with the wrong name.\n" * 40)
+
+    with pytest.raises(ProbeError) as error:
+        await probe_media(runner, notes, timeout_sec=30)
+
+    assert error.value.reason == "is not a readable video: it is text, not a video (read as tty)"
+
+
+def test_an_audio_file_with_cover_art_is_refused_for_its_missing_video() -> None:
+    banner = (
+        "Input #0, mp3, from 'episode.mp3':\n"
+        "  Duration: 00:42:10.03, start: 0.025056, bitrate: 128 kb/s\n"
+        "  Stream #0:0: Audio: mp3 (mp3float), 44100 Hz, stereo, fltp, 128 kb/s\n"
+        "  Stream #0:1: Video: mjpeg (Baseline), yuvj420p(pc), 600x600 [SAR 1:1 DAR 1:1], 90k tbr, "
+        "90k tbn (attached pic)\n"
+        "At least one output file must be specified\n"
+    )
+
+    with pytest.raises(ProbeError) as error:
+        parse_ffmpeg_banner(Path("episode.mp3"), banner)
+
+    assert error.value.reason == (
+        "is not a readable video: it has no video stream, only audio, cover art (read as mp3)"
+    )
+
+
 def test_a_banner_of_an_unreadable_file_says_permission_denied() -> None:
     with pytest.raises(ProbeError, match=r"v\.mp4 is not readable \(permission denied\)"):
         parse_ffmpeg_banner(Path("v.mp4"), "v.mp4: Permission denied\n")

@@ -32,6 +32,8 @@ _CONSEQUENCES = (
     "Consider increasing the value for the 'analyzeduration'",  # advice after "Could not find…"
 )
 """Lines ffmpeg prints as a consequence of the probe or of an earlier message: never the cause."""
+TEXT_AS_VIDEO_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
+"""ffmpeg's decoders that draw a text file as a "video" (a README read as the `tty` format): not a video."""
 _FORMAT_GUESS = "detected only with low score"  # a warning about the guess, not the failure
 _OPENING_INPUT = re.compile(r"^Error opening input(?: files)?: ")
 _MAX_REASON_CHARS = 300
@@ -84,15 +86,17 @@ def parse_ffmpeg_banner(path: Path, stderr: str) -> MediaInfo:
     """Read a MediaInfo from the banner `ffmpeg -i` prints on standard error."""
     _refuse_unreadable(path, stderr)
     duration = _DURATION.search(stderr)
-    video = _VIDEO_STREAM.search(stderr)
+    video = next(  # cover art of an audio file is a one-frame "video" stream: not the video
+        (match for match in _VIDEO_STREAM.finditer(stderr) if "(attached pic)" not in match.group(2)), None
+    )
     size = _FRAME_SIZE.search(video.group(2)) if video is not None else None
-    if duration is None or video is None or size is None:
+    if duration is None or video is None or size is None or video.group(1) in TEXT_AS_VIDEO_CODECS:
         opened = _INPUT_FORMAT.search(stderr)
         raise _unreadable(
             path,
             stderr,
             input_format=opened.group(1) if opened is not None else None,
-            stream_kinds=[kind.lower() for kind in _STREAM_KIND.findall(stderr)],
+            stream_kinds=_banner_stream_kinds(stderr),
             video_codec=video.group(1) if video is not None else None,
             has_size=size is not None,
         )
@@ -107,6 +111,16 @@ def parse_ffmpeg_banner(path: Path, stderr: str) -> MediaInfo:
         video_codec=video.group(1),
         audio_codec=audio.group(1) if (audio := _AUDIO_STREAM.search(stderr)) is not None else None,
     )
+
+
+def _banner_stream_kinds(stderr: str) -> list[str]:
+    """The kind of each stream the banner lists (`video`, `audio`, `subtitle`, …; `cover art` for an
+    attached picture)."""
+    return [
+        "cover art" if "(attached pic)" in line else match.group(1).lower()
+        for line in stderr.splitlines()
+        if (match := _STREAM_KIND.match(line)) is not None
+    ]
 
 
 def parse_ffprobe_json(path: Path, result: FfmpegResult) -> MediaInfo:
@@ -131,12 +145,23 @@ def parse_ffprobe_json(path: Path, result: FfmpegResult) -> MediaInfo:
     duration = _number((report.get("format") or {}).get("duration"))
     if video is not None and duration is None:
         duration = _number(video.get("duration"))
-    if video is None or duration is None or not video.get("width") or not video.get("height"):
+    if (
+        video is None
+        or duration is None
+        or not video.get("width")
+        or not video.get("height")
+        or video.get("codec_name") in TEXT_AS_VIDEO_CODECS
+    ):
         raise _unreadable(
             path,
             result.stderr,
             input_format=(report.get("format") or {}).get("format_name"),
-            stream_kinds=[str(s.get("codec_type") or "unknown") for s in streams],
+            stream_kinds=[
+                "cover art"
+                if (s.get("disposition") or {}).get("attached_pic")
+                else str(s.get("codec_type") or "unknown")
+                for s in streams
+            ],
             video_codec=str(video.get("codec_name") or "unknown") if video is not None else None,
             has_size=video is not None and bool(video.get("width")) and bool(video.get("height")),
         )
@@ -179,6 +204,8 @@ def _unreadable(
             cause = "; ".join(messages[:2])
         else:
             cause = f"it has no streams{read_as}" if input_format else "ffmpeg could not open it"
+    elif video_codec in TEXT_AS_VIDEO_CODECS:
+        cause = f"it is text, not a video{read_as}"
     elif not has_size:  # ffmpeg's messages here are the decoder's noise about the stream's units
         cause = f"its {video_codec} video stream has no frame size{read_as}"
     else:
