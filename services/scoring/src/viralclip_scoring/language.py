@@ -48,6 +48,7 @@ class LanguageProfile:
     claim_words: frozenset[Phrase] = frozenset()
     number_words: frozenset[str] = frozenset()
     weak_suffixes: tuple[str, ...] = ()
+    possessive_endings: tuple[str, ...] = ()
     abbreviations: frozenset[str] = frozenset()
     boilerplate: frozenset[Phrase] = frozenset()
     genre_tags: Mapping[str, str] = field(default_factory=dict)
@@ -114,6 +115,7 @@ def parse_profile(data: Mapping[str, object], package_stopwords: frozenset[str])
         claim_words=_phrases(_list(words, "claim_words")),
         number_words=_words(words, "number_words"),
         weak_suffixes=tuple(_list(words, "weak_suffixes")),
+        possessive_endings=tuple(_list(words, "possessive_endings")),
         abbreviations=_words(words, "abbreviations"),
         boilerplate=_phrases(_list(_table(data, "boilerplate"), "phrases")),
         genre_tags={str(k): str(v) for k, v in _table(data, "genre_tags").items()},

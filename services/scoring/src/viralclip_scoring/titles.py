@@ -132,13 +132,13 @@ def keyphrases(text: str, profile: LanguageProfile, count: int) -> list[str]:
         tokens = words(sentence)
         for index, token in enumerate(tokens):
             if index > 0 and token[:1].isupper():
-                surface.setdefault(token.lower(), token)
+                surface.setdefault(_owner(token, profile).lower(), _owner(token, profile))
         for left, right in itertools.pairwise(tokens):
             if _topical(left, profile) and _topical(right, profile) and f"{left} {right}" in sentence:
-                pairs[(left.lower(), right.lower())] += 1
+                pairs[(_owner(left, profile).lower(), _owner(right, profile).lower())] += 1
     names = set(surface)
     counts = Counter(
-        token.lower()
+        _owner(token, profile).lower()
         for token in words(text)
         if _topical(token, profile)
         and (token.lower() in names or not token.lower().endswith(profile.weak_suffixes or ("\0",)))
@@ -169,7 +169,21 @@ def hashtags(text: str, profile: LanguageProfile, video_type: str) -> list[str]:
 def _topical(token: str, profile: LanguageProfile) -> bool:
     lowered = token.lower()
     letters = lowered.replace("-", "").replace("'", "").replace("’", "")
-    return len(letters) >= 3 and letters.isalpha() and lowered not in profile.stopwords
+    return (
+        len(letters) >= 3
+        and letters.isalpha()
+        and lowered not in profile.stopwords
+        and lowered not in profile.number_words
+    )
+
+
+def _owner(token: str, profile: LanguageProfile) -> str:
+    """`token` without a possessive ending ("Earth's" → "Earth"), so a tag is never #earths."""
+    lowered = token.lower()
+    for ending in profile.possessive_endings:
+        if lowered.endswith(ending) and len(token) > len(ending) + 2:
+            return token[: -len(ending)]
+    return token
 
 
 def _join(phrases: Sequence[str], and_word: str) -> str:

@@ -159,7 +159,7 @@ def clip_rule_failures(
             RULES[4]: clip.title.lower() not in seen,
             RULES[5]: 3 <= len(clip.hashtags) - 1 <= 4 and clip.hashtags[-1] == f"#{genre}",
             RULES[6]: not any(tag[1:] in profile.stopwords for tag in clip.hashtags[:-1]),
-            RULES[7]: all(_tag_in_text(tag, text) for tag in clip.hashtags[:-1]),
+            RULES[7]: all(_tag_in_text(tag, text, profile) for tag in clip.hashtags[:-1]),
         }
         seen.add(clip.title.lower())
         for rule, holds in checks.items():
@@ -186,7 +186,7 @@ def is_whole_clause(title: str, clip: Clip, windows: Sequence[Window], profile: 
         for piece in [sentence.text, *re.split(r"(?<=[,;:])\s+", sentence.text)]:
             if _normal(_trim(piece, profile)) == target:
                 return True
-    spoken = {word.lower() for word in words(" ".join(s.text for s in segments))}
+    spoken = {form for word in words(" ".join(s.text for s in segments)) for form in _forms(word, profile)}
     headline = re.fullmatch(rf"[^,]+(?:, [^,]+)*(?: {re.escape(profile.and_word)} .+)?", title)
     return headline is not None and {w.lower() for w in words(title)} - {profile.and_word} <= spoken
 
@@ -222,6 +222,15 @@ def _bad_ending(title: str, profile: LanguageProfile) -> bool:
     return bool(ends_with(lowered, profile.fillers) or ends_with(lowered, profile.dangling_ends))
 
 
-def _tag_in_text(tag: str, text: str) -> bool:
-    tokens = [re.sub(r"\W", "", word.lower()) for word in words(text)]
-    return tag[1:] in tokens or any(a + b == tag[1:] for a, b in itertools.pairwise(tokens))
+def _tag_in_text(tag: str, text: str, profile: LanguageProfile) -> bool:
+    """The tag is a word of `text` or two in a row (a possessive ending may be off: "Moon's" → #moon)."""
+    forms = [{re.sub(r"\W", "", form) for form in _forms(word, profile)} for word in words(text)]
+    return any(tag[1:] in one for one in forms) or any(
+        tag[1:] in {a + b for a in left for b in right} for left, right in itertools.pairwise(forms)
+    )
+
+
+def _forms(word: str, profile: LanguageProfile) -> set[str]:
+    """`word` in lower case, and without a possessive ending of the language if it has one."""
+    lowered = word.lower()
+    return {lowered} | {lowered[: -len(end)] for end in profile.possessive_endings if lowered.endswith(end)}
