@@ -205,6 +205,43 @@ async def test_bad_registrations_are_422_naming_the_field(
     assert detail["msg"]
 
 
+@pytest.mark.parametrize(
+    "transcript",
+    [
+        "",
+        [],
+        {"segments": []},
+        [{"start_sec": 0, "end_sec": 1, "text": " "}],
+        "1\n00:00:00,000 --> 00:00:01,000\n \n",
+    ],
+)
+async def test_a_transcript_without_a_word_is_422_as_empty_and_no_video_is_stored(
+    client: httpx.AsyncClient, real_video: Path, transcript: Any
+) -> None:
+    body = _body(media_path="videos/three-seconds.mp4", duration_sec=3, transcript=transcript)
+
+    response = await client.post("/videos", json=body)
+
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "transcript"]
+    assert detail["msg"].startswith("is empty")
+    assert (await client.get(f"/videos/{body['video_id']}")).status_code == 404
+
+
+async def test_a_registration_without_a_transcript_stays_422_naming_it(
+    client: httpx.AsyncClient, real_video: Path
+) -> None:
+    body = _body(media_path="videos/three-seconds.mp4", duration_sec=3)
+    del body["transcript"]
+    body["scenes"] = [{"scene_id": "s0", "start_sec": 0, "end_sec": 3}]
+
+    response = await client.post("/videos", json=body)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "transcript"]
+
+
 async def test_a_file_that_is_not_a_video_is_422_on_media_path_even_with_a_duration(
     client: httpx.AsyncClient, media_root: Path
 ) -> None:

@@ -1,6 +1,7 @@
 """Transcript parsing: JSON segments, SRT and WebVTT become segments; bad input names where and why."""
 
 import json
+from typing import Any
 
 import pytest
 
@@ -160,10 +161,28 @@ def test_malformed_webvtt_cue_is_refused_not_skipped() -> None:
     assert "00:00:0x.000" in error.value.reason
 
 
-@pytest.mark.parametrize("text", ["", "   \n", "WEBVTT\n\n"])
-def test_empty_transcripts_are_refused(text: str) -> None:
-    with pytest.raises(FieldError):
-        parse_transcript(text)
+@pytest.mark.parametrize(
+    "source",
+    [
+        "",
+        "   \n",
+        "WEBVTT\n\n",
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n \n",
+        "1\n00:00:00,000 --> 00:00:01,000\n \n",
+        "[]",
+        [],
+        {"segments": []},
+        {"language": "en", "segments": [{"start": 0, "end": 1, "text": " "}]},
+        [{"start_sec": 0, "end_sec": 1, "text": " "}, {"start_sec": 1, "end_sec": 2, "text": ""}],
+    ],
+)
+def test_transcripts_without_a_word_are_refused_as_empty(source: Any) -> None:
+    """Given but holding nothing to clip, in any format: refused at registration, not in windowing."""
+    with pytest.raises(FieldError) as error:
+        parse_transcript(source)
+
+    assert error.value.field == "transcript"
+    assert error.value.reason.startswith("is empty")
 
 
 def test_field_name_can_be_chosen_by_the_caller() -> None:

@@ -69,17 +69,30 @@ def import_transcript(
     field: str = "transcript",
 ) -> ImportedTranscript:
     """The transcript in `source`: text is JSON/SRT/WebVTT (`fmt` or detected); a list or an object is
-    taken as JSON already parsed. Raises `FieldError` naming the offending segment, word or line."""
-    if not isinstance(source, str):
-        return _from_json(source, field)
-    if not source.strip():
+    taken as JSON already parsed. Raises `FieldError` naming the offending segment, word or line; a
+    transcript without a single segment holding text (``, `[]`, `{"segments": []}`, only blank
+    segments or cues) is refused as empty."""
+    if isinstance(source, str) and not source.strip():
         raise FieldError(field, "is empty")
-    chosen = fmt or detect_format(source)
-    if chosen is TranscriptFormat.JSON:
-        return _from_json(_loaded(source, field), field)
-    if chosen is TranscriptFormat.SRT:
-        return ImportedTranscript(_sorted(_from_srt(source, field)))
-    return _from_vtt(source, field)
+    chosen = (fmt or detect_format(source)) if isinstance(source, str) else TranscriptFormat.JSON
+    if not isinstance(source, str):
+        imported = _from_json(source, field)
+    elif chosen is TranscriptFormat.JSON:
+        imported = _from_json(_loaded(source, field), field)
+    elif chosen is TranscriptFormat.SRT:
+        imported = ImportedTranscript(_sorted(_from_srt(source, field)))
+    else:
+        imported = _from_vtt(source, field)
+    if not imported.segments:
+        raise FieldError(field, f"is empty: {_NOTHING_IN[chosen]}")
+    return imported
+
+
+_NOTHING_IN = {
+    TranscriptFormat.JSON: "no segment has any text or words",
+    TranscriptFormat.SRT: "no SRT cue has any text",
+    TranscriptFormat.VTT: "no WebVTT cue has any text",
+}
 
 
 def _sorted(segments: list[TranscriptSegment]) -> tuple[TranscriptSegment, ...]:
@@ -126,8 +139,6 @@ def _from_srt(text: str, field: str) -> list[TranscriptSegment]:
             start_sec=cue.start.total_seconds(), end_sec=cue.end.total_seconds(), text=content
         )
         segments.append(_checked(segment, f"{field} (SRT cue {number})"))
-    if not segments:
-        raise FieldError(field, "SRT contains no cues")
     return segments
 
 
@@ -166,8 +177,6 @@ def _from_vtt(text: str, field: str) -> ImportedTranscript:
         )
         if lines:
             previous = lines[-1].text
-    if not segments:
-        raise FieldError(field, "WebVTT contains no cues")
     return ImportedTranscript(_sorted(segments), _vtt_language(document.metadata))
 
 
