@@ -242,6 +242,26 @@ async def test_a_registration_without_a_transcript_stays_422_naming_it(
     assert response.json()["detail"][0]["loc"] == ["body", "transcript"]
 
 
+async def test_a_language_that_is_no_bcp47_tag_is_422_naming_it_as_json_and_as_a_form(
+    client: httpx.AsyncClient, real_video: Path
+) -> None:
+    as_json = _body(media_path="videos/three-seconds.mp4", duration_sec=3, language="klingon!!")
+    as_form = _body(duration_sec="3", language="klingon!!")
+    tagged = _body(media_path="videos/three-seconds.mp4", duration_sec=3, language="zh-Hant-TW")
+
+    json_answer = await client.post("/videos", json=as_json)
+    form_answer = await client.post("/videos", data=as_form, files={"media": ("a.mp4", b"x", "video/mp4")})
+    accepted = await client.post("/videos", json=tagged)
+
+    for answer in (json_answer, form_answer):
+        assert answer.status_code == 422, answer.text
+        detail = answer.json()["detail"][0]
+        assert detail["loc"] == ["body", "language"]
+        assert "BCP-47" in detail["msg"]
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["language"] == "zh-Hant-TW"
+
+
 async def test_a_file_that_is_not_a_video_is_422_on_media_path_even_with_a_duration(
     client: httpx.AsyncClient, media_root: Path
 ) -> None:

@@ -31,6 +31,7 @@ from viralclip_contracts import (
 )
 
 from ..core.language_detection import LanguageSource
+from ..core.language_tags import checked_language_tag
 from ..core.projection import BatchStatus
 from ..core.transcripts import TranscriptFormat
 
@@ -71,10 +72,11 @@ class VideoCreate(_In):
         min_length=2,
         max_length=35,
         description=(
-            "BCP-47 language of the speech; when absent, the one the transcript declares (Whisper's "
-            "`language`, WebVTT's `Language:`), else detected from the transcript."
+            "BCP-47 language of the speech (a well-formed tag, kept as given); when absent, the one the "
+            "transcript declares (Whisper's `language`, WebVTT's `Language:`), else detected from the "
+            "transcript."
         ),
-        examples=["id", "en"],
+        examples=["id", "en", "pt-BR"],
     )
     summary: str = Field(default="", max_length=5000)
     transcript: list[dict[str, Any]] | dict[str, Any] | str = Field(
@@ -106,6 +108,11 @@ class VideoCreate(_In):
         default=None, description="Format of a text transcript; detected when absent."
     )
     scenes: list[SceneSegment] = Field(default_factory=list)
+
+    @field_validator("language")
+    @classmethod
+    def _well_formed_language(cls, language: str | None) -> str | None:
+        return None if language is None else checked_language_tag(language)
 
 
 class VideoPublic(Video):
@@ -326,7 +333,9 @@ class VideoUpload(BaseModel):
     title: str
     video_id: str | None = None
     duration_sec: float | None = None
-    language: str | None = Field(default=None, description="Detected from the transcript when absent.")
+    language: str | None = Field(
+        default=None, description="A BCP-47 tag (`en`, `pt-BR`); detected from the transcript when absent."
+    )
     summary: str = ""
     transcript: str = Field(description="JSON (ours or Whisper's), SRT or WebVTT text, or a file of it.")
     transcript_format: TranscriptFormat | None = None

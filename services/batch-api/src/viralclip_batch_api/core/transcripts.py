@@ -19,6 +19,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from viralclip_contracts import TranscriptSegment
 
 from .errors import FieldError
+from .language_tags import is_well_formed
 from .transcript_json import from_json
 from .vtt_words import cue_lines, has_inline_timestamps
 
@@ -183,8 +184,9 @@ def _from_vtt(text: str, field: str) -> ImportedTranscript:
 def _vtt_language(metadata: Sequence[str]) -> str | None:
     for line in metadata:
         key, _, value = line.partition(":")
-        if key.strip().lower() == "language" and 2 <= len(value.strip()) <= 35:
-            return value.strip()
+        tag = value.strip()
+        if key.strip().lower() == "language" and len(tag) <= 35 and is_well_formed(tag):
+            return tag
     return None
 
 
