@@ -1,6 +1,7 @@
 """Video registration over HTTP: media paths and uploads, transcripts in three formats, probed durations."""
 
 import asyncio
+import codecs
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -121,6 +122,51 @@ async def test_media_transcript_and_scenes_each_as_a_file_register_as_the_review
     video = response.json()
     assert [s["text"] for s in video["transcript"]] == ["Hello there.", "Goodbye."]
     assert video["scenes"] == [{"scene_id": "s0", "start_sec": 0.0, "end_sec": 3.0}]
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        codecs.BOM_UTF16_LE + SRT.encode("utf-16-le"),  # what Windows subtitle editors save as "Unicode"
+        codecs.BOM_UTF16_BE + SRT.encode("utf-16-be"),
+        codecs.BOM_UTF8 + SRT.encode(),
+        SRT.encode(),
+    ],
+    ids=["utf-16-le-bom", "utf-16-be-bom", "utf-8-bom", "utf-8"],
+)
+async def test_a_transcript_file_in_utf_16_or_utf_8_is_read_by_its_byte_order_mark(
+    client: httpx.AsyncClient, real_video: Path, encoded: bytes
+) -> None:
+    content = await asyncio.to_thread(real_video.read_bytes)
+    files = {"media": ("a.mp4", content, "video/mp4"), "transcript": ("talk.srt", encoded, "text/plain")}
+
+    response = await client.post("/videos", data=_body(duration_sec="3"), files=files)
+
+    assert response.status_code == 201, response.text
+    assert [s["text"] for s in response.json()["transcript"]] == ["Hello there.", "Goodbye."]
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        (SRT + "Café.\n").encode("cp1252"),
+        SRT.encode("utf-16-le"),  # no byte-order mark: nothing says it is UTF-16
+        SRT.encode("utf-32"),
+    ],
+    ids=["cp1252", "utf-16-without-bom", "utf-32"],
+)
+async def test_a_transcript_file_in_another_encoding_is_422_saying_which_are_accepted(
+    client: httpx.AsyncClient, encoded: bytes
+) -> None:
+    files = {"media": ("a.mp4", b"x", "video/mp4"), "transcript": ("talk.srt", encoded, "text/plain")}
+
+    response = await client.post("/videos", data=_body(duration_sec="3"), files=files)
+
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "transcript"]
+    assert "UTF-8" in detail["msg"]
+    assert "UTF-16 with a byte-order mark" in detail["msg"]
 
 
 async def test_a_whisper_json_posted_as_is_yields_a_video_whose_words_read_back(

@@ -1,5 +1,6 @@
 """Videos: list them, register one (JSON with a media path, or a multipart upload), read one back."""
 
+import codecs
 import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -50,11 +51,29 @@ async def _text_field(form: FormData, name: str) -> str | None:
         raw = await value.read(_MAX_TEXT_FILE_BYTES + 1)
         if len(raw) > _MAX_TEXT_FILE_BYTES:
             raise FieldError(name, "file too large")
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FieldError(name, "must be UTF-8 text") from None
+        return decoded_text(raw, name)
     return value or None
+
+
+_ACCEPTED_ENCODINGS = (
+    "must be UTF-8 text (with or without a byte-order mark) or UTF-16 with a byte-order mark"
+)
+
+
+def decoded_text(raw: bytes, field: str) -> str:
+    """The text of an uploaded file, decoded by its byte-order mark: UTF-16 LE or BE (as Windows subtitle
+    editors save), else UTF-8 with or without one; anything else is a FieldError naming what is accepted."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # FF FE 00 00 also starts UTF-16 LE
+        raise FieldError(field, f"{_ACCEPTED_ENCODINGS}, not UTF-32")
+    encoding = "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)  # both codecs drop the byte-order mark
+    except UnicodeDecodeError:
+        found = "it is not valid UTF-16" if encoding == "utf-16" else "it is not valid UTF-8"
+        raise FieldError(field, f"{_ACCEPTED_ENCODINGS}; {found}") from None
+    if "\x00" in text:
+        raise FieldError(field, f"{_ACCEPTED_ENCODINGS}; it holds NUL characters (UTF-16 without a mark?)")
+    return text
 
 
 async def _from_form(form: FormData) -> tuple[VideoCreate, UploadFile]:
