@@ -308,6 +308,20 @@ async def test_a_language_that_is_no_bcp47_tag_is_422_naming_it_as_json_and_as_a
     assert accepted.json()["language"] == "zh-Hant-TW"
 
 
+async def test_an_srt_with_a_bad_timing_line_is_422_naming_and_quoting_that_line(
+    client: httpx.AsyncClient, real_video: Path
+) -> None:
+    srt_text = "1\n00:00:01,000 --> banana\nHello.\n"
+    body = _body(media_path="videos/three-seconds.mp4", duration_sec=3, transcript=srt_text)
+
+    response = await client.post("/videos", json=body)
+
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "transcript (SRT, line 2)"]
+    assert "'00:00:01,000 --> banana'" in detail["msg"]
+
+
 async def test_a_file_that_is_not_a_video_is_422_on_media_path_even_with_a_duration(
     client: httpx.AsyncClient, media_root: Path
 ) -> None:

@@ -127,12 +127,38 @@ def test_text_that_is_not_srt_reports_the_line() -> None:
     assert "just some words" in error.value.reason
 
 
-def test_srt_cue_with_a_broken_timing_line_is_refused() -> None:
+def test_srt_cue_with_a_broken_timing_line_is_refused_naming_and_quoting_that_line() -> None:
     text = "1\n00:00:01,000 --> 00:00:02,500\nhi\n\n2\n00:00:03,000 -> 00:00:04,000\nback\n"
     with pytest.raises(FieldError) as error:
         parse_transcript(text)
 
-    assert error.value.field == "transcript (SRT, line 5)"
+    assert error.value.field == "transcript (SRT, line 6)"
+    assert "'00:00:03,000 -> 00:00:04,000'" in error.value.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("1\n00:00:01,000 --> banana\nhi\n", 2),
+        ("\n\n1\n00:00:01,000 --> banana\nhi\n", 4),
+        ("00:00:01,000 --> banana\nhi\n", 1),
+        ("1\r\n00:00:01,000 --> banana\r\nhi\r\n", 2),
+    ],
+)
+def test_a_bad_timing_line_is_reported_at_its_own_line_not_the_cue_number(text: str, line: int) -> None:
+    with pytest.raises(FieldError) as error:
+        parse_transcript(text)
+
+    assert error.value.field == f"transcript (SRT, line {line})"
+    assert error.value.reason.startswith("not a valid SubRip timing line: '00:00:01,000 --> banana'")
+
+
+def test_a_cue_number_without_a_timing_line_is_named() -> None:
+    with pytest.raises(FieldError) as error:
+        parse_transcript("1\n\nhello\n", TranscriptFormat.SRT)
+
+    assert error.value.field == "transcript (SRT, line 1)"
+    assert "not followed by a timing line" in error.value.reason
 
 
 def test_srt_cue_with_a_broken_index_is_refused_not_merged_into_the_previous_text() -> None:

@@ -24,6 +24,8 @@ from .transcript_json import from_json
 from .vtt_words import cue_lines, has_inline_timestamps
 
 _SRT_TAG = re.compile(r"</?[ibu]>|</?font[^>]*>|\{\\[^}]*\}")
+_SRT_INDEX = re.compile(r"-?[0-9]+")
+_SRT_TIMING = "00:00:01,000 --> 00:00:04,500"
 
 
 class TranscriptFormat(StrEnum):
@@ -124,9 +126,8 @@ def _from_srt(text: str, field: str) -> list[TranscriptSegment]:
     try:
         cues = list(srt.parse(text))
     except srt.SRTParseError as exc:
-        line = text.count("\n", 0, exc.expected_start) + 1
-        snippet = exc.unmatched_content.strip().splitlines()[0][:60] if exc.unmatched_content else ""
-        raise FieldError(f"{field} (SRT, line {line})", f"not a valid SubRip cue: {snippet!r}") from None
+        line, reason = _srt_offence(text, exc.expected_start, exc.unmatched_content or "")
+        raise FieldError(f"{field} (SRT, line {line})", reason) from None
     except ValueError as exc:
         raise FieldError(f"{field} (SRT)", f"bad timestamp: {exc}") from None
     segments = []
@@ -141,6 +142,24 @@ def _from_srt(text: str, field: str) -> list[TranscriptSegment]:
         )
         segments.append(_checked(segment, f"{field} (SRT cue {number})"))
     return segments
+
+
+def _srt_offence(text: str, start: int, unmatched: str) -> tuple[int, str]:
+    """The line number and reason of what the SubRip parser could not read (`unmatched`, from offset
+    `start`): the timing line when a cue number comes first, else the first line that is not blank."""
+    first_line = text.count("\n", 0, start) + 1
+    lines = [line.strip() for line in unmatched.splitlines()]
+    at = next((index for index, line in enumerate(lines) if line), None)
+    if at is None:
+        return first_line, "not a valid SubRip cue"
+    if _SRT_INDEX.fullmatch(lines[at]):
+        if at + 1 >= len(lines) or not lines[at + 1]:
+            return first_line + at, f"cue number {lines[at]!r} is not followed by a timing line"
+        at += 1
+    elif "->" not in lines[at]:
+        return first_line + at, f"not a valid SubRip cue: {lines[at][:60]!r}"
+    timing = f"not a valid SubRip timing line: {lines[at][:60]!r}"
+    return first_line + at, f"{timing} (expected start --> end, e.g. {_SRT_TIMING!r})"
 
 
 def _from_vtt(text: str, field: str) -> ImportedTranscript:
