@@ -417,6 +417,18 @@ async def test_a_media_path_with_a_nul_byte_is_422_naming_it(client: httpx.Async
     assert response.json()["detail"][0]["loc"] == ["body", "media_path"]
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/v.mp4", "file:///etc/passwd"])
+async def test_a_media_path_that_is_a_url_is_422_saying_a_path_is_expected(
+    client: httpx.AsyncClient, url: str
+) -> None:
+    response = await client.post("/videos", json=_body(media_path=url, duration_sec=10))
+
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "media_path"]
+    assert detail["msg"].startswith(f"must be a path relative to the media root, not a URL (got {url!r})")
+
+
 async def test_an_upload_whose_registration_is_refused_leaves_no_file_behind(
     client: httpx.AsyncClient, real_video: Path, media_root: Path
 ) -> None:

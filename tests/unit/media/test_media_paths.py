@@ -60,6 +60,33 @@ def test_empty_or_malformed_paths_are_refused_naming_the_field(
     assert (error.value.field, error.value.reason) == ("source", reason)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/v.mp4",
+        "HTTPS://cdn.example/v.mp4",
+        "file:///etc/passwd",
+        "file:/etc/passwd",
+        "s3://bucket/v.mp4",
+        "data:video/mp4;base64,AAAA",
+    ],
+)
+def test_a_url_is_refused_as_no_path_and_never_resolved(tmp_path: Path, url: str) -> None:
+    with pytest.raises(MediaPathError) as error:
+        resolve_media_path(tmp_path, url, must_be_file=True)
+
+    assert error.value.field == "media_path"
+    assert error.value.reason.startswith(
+        f"must be a path relative to the media root, not a URL (got {url!r})"
+    )
+    assert "not fetched" in error.value.reason
+
+
+def test_a_relative_name_with_a_colon_is_still_a_path(tmp_path: Path) -> None:
+    assert resolve_media_path(tmp_path, "talks/part:2.mp4").relative == "talks/part:2.mp4"
+    assert resolve_media_path(tmp_path, "talk:2.mp4").relative == "talk:2.mp4"
+
+
 def test_a_missing_file_is_refused_only_when_a_file_is_required(tmp_path: Path) -> None:
     assert resolve_media_path(tmp_path, "videos/missing.mp4").relative == "videos/missing.mp4"
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# `scheme://…` (any scheme), or a scheme that names a remote or inline resource without slashes
+# (`file:/etc/passwd`, `data:…`). A relative name with a colon (`talk:part2.mp4`) stays a path.
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|(?:file|https?|ftps?|sftp|data|s3|gs|rtmps?|rtsp|smb):", re.I)
 
 
 class MediaPathError(ValueError):
@@ -29,7 +34,7 @@ class MediaPath:
 def resolve_media_path(
     media_root: Path, given: str, *, field: str = "media_path", must_be_file: bool = False
 ) -> MediaPath:
-    """Resolve `given` (relative to `media_root`, or absolute inside it); refuse any escape.
+    """Resolve `given` (relative to `media_root`, or absolute inside it); refuse any escape, and URLs.
 
     Symlinks are followed before the check, so a link out of the root is refused too.
     """
@@ -37,6 +42,12 @@ def resolve_media_path(
         raise MediaPathError(field, "is empty")
     if "\x00" in given:  # the operating system cannot name such a file; resolving it raises
         raise MediaPathError(field, "must not contain a NUL byte")
+    if _URL.match(given.strip()):  # never fetched: the path would only be mangled (`http:/host`)
+        raise MediaPathError(
+            field,
+            f"must be a path relative to the media root, not a URL (got {given!r}); URLs are not "
+            "fetched: put the file under the media root, or upload it",
+        )
     root = media_root.resolve()
     absolute = (root / given).resolve()
     if not absolute.is_relative_to(root):
