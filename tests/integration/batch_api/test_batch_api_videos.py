@@ -373,6 +373,43 @@ async def test_malformed_json_and_unknown_content_types_are_4xx(client: httpx.As
     assert text.status_code == 415
 
 
+@pytest.mark.parametrize(
+    ("body", "position", "reason"),
+    [
+        (b'{"title": "Moon",\n "media_path": }', 33, "Expecting value"),
+        (b"{not json", 1, "Expecting property name enclosed in double quotes"),
+        (b"  ", 2, "Expecting value"),
+    ],
+)
+async def test_malformed_json_is_422_with_the_decoders_reason_and_position_as_on_other_routes(
+    client: httpx.AsyncClient, body: bytes, position: int, reason: str
+) -> None:
+    headers = {"content-type": "application/json"}
+
+    video = await client.post("/videos", content=body, headers=headers)
+    batch = await client.post("/videos/v-any/clip-batches", content=body, headers=headers)
+
+    assert video.status_code == 422, video.text
+    (detail,) = video.json()["detail"]
+    assert (detail["type"], detail["loc"], detail["ctx"]) == (
+        "json_invalid",
+        ["body", position],
+        {"error": reason},
+    )
+    assert video.json() == batch.json()  # the answer FastAPI gives on a route whose body it parses
+
+
+async def test_an_empty_json_body_is_422_missing_body_as_on_other_routes(client: httpx.AsyncClient) -> None:
+    headers = {"content-type": "application/json"}
+
+    video = await client.post("/videos", content=b"", headers=headers)
+    batch = await client.post("/videos/v-any/clip-batches", content=b"", headers=headers)
+
+    assert video.status_code == 422, video.text
+    assert video.json()["detail"][0]["loc"] == ["body"]
+    assert video.json() == batch.json()
+
+
 async def test_a_taken_video_id_is_409_and_an_unknown_one_404(
     client: httpx.AsyncClient, new_video: NewVideo
 ) -> None:

@@ -131,14 +131,33 @@ async def create_video(request: Request, repo: RepoDep, settings: SettingsDep) -
             data, upload = await _from_form(form)
             return await register_video(repo, settings, data, upload=upload)
     if content_type.startswith("application/json") or not content_type:
-        try:
-            payload = await request.json()
-        except ValueError:
-            raise FieldError("body", "not valid JSON") from None
-        return await register_video(repo, settings, validated(VideoCreate, payload))
+        return await register_video(repo, settings, validated(VideoCreate, await _json_body(request)))
     raise HTTPException(
         status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "send application/json or multipart/form-data"
     )
+
+
+async def _json_body(request: Request) -> Any:
+    """The parsed JSON body; when it is not JSON, the 422 FastAPI gives on every other route
+    (`json_invalid` at `["body", position]`, the decoder's reason in `ctx.error`; `missing` when empty)."""
+    if not await request.body():
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
+        )
+    try:
+        return await request.json()
+    except json.JSONDecodeError as error:
+        position, reason = error.pos, error.msg
+    except UnicodeDecodeError as error:  # JSON is UTF-8 (or UTF-16/32, which the decoder detects)
+        position, reason = error.start, f"not UTF-8 text ({error.reason})"
+    detail = {
+        "type": "json_invalid",
+        "loc": ("body", position),
+        "msg": "JSON decode error",
+        "input": {},
+        "ctx": {"error": reason},
+    }
+    raise RequestValidationError([detail])
 
 
 @contextlib.asynccontextmanager
