@@ -138,8 +138,9 @@ async def create_video(request: Request, repo: RepoDep, settings: SettingsDep) -
 
 
 async def _json_body(request: Request) -> Any:
-    """The parsed JSON body; when it is not JSON, the 422 FastAPI gives on every other route
-    (`json_invalid` at `["body", position]`, the decoder's reason in `ctx.error`; `missing` when empty)."""
+    """The parsed JSON body; when it is not JSON, what FastAPI answers on every other route: 422
+    `json_invalid` at `["body", position]` with the decoder's reason in `ctx.error`, 422 `missing` when
+    empty, 400 when it is not text."""
     if not await request.body():
         raise RequestValidationError(
             [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
@@ -147,17 +148,16 @@ async def _json_body(request: Request) -> Any:
     try:
         return await request.json()
     except json.JSONDecodeError as error:
-        position, reason = error.pos, error.msg
-    except UnicodeDecodeError as error:  # JSON is UTF-8 (or UTF-16/32, which the decoder detects)
-        position, reason = error.start, f"not UTF-8 text ({error.reason})"
-    detail = {
-        "type": "json_invalid",
-        "loc": ("body", position),
-        "msg": "JSON decode error",
-        "input": {},
-        "ctx": {"error": reason},
-    }
-    raise RequestValidationError([detail])
+        detail = {
+            "type": "json_invalid",
+            "loc": ("body", error.pos),
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": error.msg},
+        }
+        raise RequestValidationError([detail], body=error.doc) from None
+    except UnicodeDecodeError:  # JSON is UTF-8 (or UTF-16/32, which the decoder detects)
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "There was an error parsing the body") from None
 
 
 @contextlib.asynccontextmanager
