@@ -22,6 +22,7 @@ def check_given_duration(given_sec: float, probed_sec: float) -> None:
             "(it is probed) or register the video it belongs to",
         )
 
+
 # The shortest range a creator's edit may leave. The presets ask the pipeline for 15 s and more;
 # an edit may go well below that (a punchline, a reaction), but not to a few frames: a one-frame
 # export is never what was meant. The longest is the video itself (the range must end inside it).
