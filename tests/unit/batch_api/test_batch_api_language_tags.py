@@ -40,6 +40,7 @@ MALFORMED = [
     " en",
     "en\n",
 ]
+UNREGISTERED = ["xx", "qq-US", "en-Abcd"]
 
 
 @pytest.mark.parametrize("tag", WELL_FORMED)
@@ -49,7 +50,7 @@ def test_well_formed_tags_are_accepted_as_given(tag: str) -> None:
     assert video.language == tag
 
 
-@pytest.mark.parametrize("tag", MALFORMED)
+@pytest.mark.parametrize("tag", MALFORMED + UNREGISTERED)
 def test_malformed_tags_are_refused_naming_language(tag: str) -> None:
     with pytest.raises(ValidationError) as error:
         VideoCreate(title="Moon", media_path="a.mp4", transcript="x", language=tag)
