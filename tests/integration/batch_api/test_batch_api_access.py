@@ -16,6 +16,7 @@ pytestmark = pytest.mark.integration
 
 TOKEN = "tok-0123456789abcdef-0123456789"
 FRONTEND = "http://studio.example"
+ONE_LINE = [{"start_sec": 0, "end_sec": 5, "text": "Why the Moon?"}]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ async def test_a_signed_media_link_plays_without_the_token_for_that_video_only(g
         for video_id in ("v-linked", "v-other"):
             body = {"video_id": video_id, "title": "Linked", "media_path": "videos/linked.mp4"}
             registered = await http.post(
-                "/viral-clip/videos", json={**body, "duration_sec": 9, "transcript": []}
+                "/viral-clip/videos", json={**body, "duration_sec": 9, "transcript": ONE_LINE}
             )
             assert registered.status_code == 201, registered.text
         link = (await http.get("/viral-clip/videos/v-linked/media-link")).json()

@@ -66,7 +66,7 @@ async def test_a_batch_written_before_a_relay_crash_is_published_after_restart(
                             "title": "t",
                             "media_path": "v.mp4",
                             "duration_sec": 60,
-                            "transcript": [],
+                            "transcript": [{"start_sec": 0, "end_sec": 5, "text": "Why the Moon?"}],
                         },
                     )
                     assert registered.status_code == 201, registered.text
