@@ -201,7 +201,7 @@ async def test_a_creator_registers_the_sample_gets_clips_and_reviews_them(
     await expect(dialog).to_be_visible()
     await expect(dialog).to_have_accessible_name(clip["title"])
     player = page.locator("#clip-player")
-    await page.wait_for_function("() => document.querySelector('#clip-player').readyState >= 1")
+    await page.wait_for_function("() => document.querySelector('#clip-player')?.readyState >= 1")
     assert start - 0.5 <= await player.evaluate("(v) => v.currentTime") <= end
     target = start + (end - start) / 2
     landed = await player.evaluate(

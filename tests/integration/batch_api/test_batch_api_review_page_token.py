@@ -135,7 +135,7 @@ async def test_the_page_asks_for_the_token_and_then_shows_thumbnails_and_plays_m
         assert (await image.get_attribute("src") or "").startswith("blob:")  # fetched with the token
         assert await image.evaluate("(img) => img.naturalWidth") == 90
         player = page.locator("#clip-player")
-        await page.wait_for_function("() => document.querySelector('#clip-player').readyState >= 1")
+        await page.wait_for_function("() => document.querySelector('#clip-player')?.readyState >= 1")
         source = await player.evaluate("(v) => v.currentSrc")
         assert "signature=" in source
         assert 1.0 <= await player.evaluate("(v) => v.currentTime") <= 3.0
