@@ -14,7 +14,7 @@ from viralclip_scoring.language import available_languages, load_profile
 from viralclip_scoring.prompt import LlmPrompt
 from viralclip_scoring.providers import HeuristicProvider, ScoringCall
 from viralclip_scoring.text import transcript_sentences
-from viralclip_scoring.titles import hashtags
+from viralclip_scoring.titles import hashtags, keyphrases
 from viralclip_scoring.validate import ClipLimits, rank_clips, repair_answer
 from viralclip_testkit.offline_fixtures import (
     RULES,
@@ -173,7 +173,7 @@ async def test_a_language_without_a_file_is_scored_on_neutral_features_and_said_
     assert sum("no word lists for language 'fr'" in r.getMessage() for r in caplog.records) == 1
 
 
-def test_hashtags_drop_a_possessive_ending_and_never_tag_a_number_word() -> None:
+def test_hashtags_drop_a_possessive_ending_titles_keep_it_and_no_number_word_is_a_keyphrase() -> None:
     english = (
         "The Moon's south pole is cold. The Moon's craters keep ice. "
         "Earth's gravity pulls, and Earth's tides follow the Moon."
@@ -186,6 +186,7 @@ def test_hashtags_drop_a_possessive_ending_and_never_tag_a_number_word() -> None
     english_tags = hashtags(english, load_profile("en"), "podcast")
     indonesian_tags = hashtags(indonesian, load_profile("id"), "podcast")
 
+    assert "Moon's" in keyphrases(english, load_profile("en"), 4)  # a headline says what was said
     assert {"#moon", "#earth"} <= set(english_tags)
     assert not {"#moons", "#earths"} & set(english_tags)
     assert not any("enam" in tag for tag in indonesian_tags)

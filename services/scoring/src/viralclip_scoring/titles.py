@@ -132,13 +132,13 @@ def keyphrases(text: str, profile: LanguageProfile, count: int) -> list[str]:
         tokens = words(sentence)
         for index, token in enumerate(tokens):
             if index > 0 and token[:1].isupper():
-                surface.setdefault(_owner(token, profile).lower(), _owner(token, profile))
+                surface.setdefault(token.lower(), token)
         for left, right in itertools.pairwise(tokens):
             if _topical(left, profile) and _topical(right, profile) and f"{left} {right}" in sentence:
-                pairs[(_owner(left, profile).lower(), _owner(right, profile).lower())] += 1
+                pairs[(left.lower(), right.lower())] += 1
     names = set(surface)
     counts = Counter(
-        _owner(token, profile).lower()
+        token.lower()
         for token in words(text)
         if _topical(token, profile)
         and (token.lower() in names or not token.lower().endswith(profile.weak_suffixes or ("\0",)))
@@ -160,7 +160,8 @@ def hashtags(text: str, profile: LanguageProfile, video_type: str) -> list[str]:
     genre = "#" + profile.genre_tags.get(video_type, video_type.replace("_", ""))
     tags: list[str] = []
     for phrase in keyphrases(text, profile, KEYPHRASE_TAGS + 3):
-        tag = "#" + re.sub(r"[^\w]", "", phrase.lower())
+        bare = " ".join(_owner(word, profile) for word in phrase.split())
+        tag = "#" + re.sub(r"[^\w]", "", bare.lower())
         if len(tag) > 2 and tag not in tags and tag != genre:
             tags.append(tag)
     return [*tags[:KEYPHRASE_TAGS], genre] if len(genre) > 1 else tags[:KEYPHRASE_TAGS]
@@ -178,7 +179,8 @@ def _topical(token: str, profile: LanguageProfile) -> bool:
 
 
 def _owner(token: str, profile: LanguageProfile) -> str:
-    """`token` without a possessive ending ("Earth's" → "Earth"), so a tag is never #earths."""
+    """`token` without a possessive ending ("Earth's" → "Earth"): a title keeps "Earth's", a tag is
+    #earth, never #earths."""
     lowered = token.lower()
     for ending in profile.possessive_endings:
         if lowered.endswith(ending) and len(token) > len(ending) + 2:
