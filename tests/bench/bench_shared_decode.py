@@ -7,6 +7,9 @@ before the render starts), once to render. This script measures the alternative 
 source of `bench_render.py`, in rounds, each ratio within its round:
 
 - *bare*: the bench's bare render (one ffmpeg, centre crop and scale, same encoder, no captions);
+- *face's crop, panning* and *face's crop, cutting*: the bare render with `face`'s crop (its path found
+  once, beforehand) instead of the centre one, as `face` moves it and as a camera that holds still and
+  cuts: what the encoder alone costs for a crop that keeps a moving subject in view;
 - *face, two decodes*: the service's own `render_export` in `face` mode with captions (what ships);
 - *face, one decode*: one ffmpeg decodes the clip to raw yuv420p frames on a pipe; Python finds faces on
   every 10th frame's luma (the service's own detector, in a thread, a second of frames buffered ahead
@@ -57,7 +60,7 @@ from viralclip_render.plan import (
     filter_value,
     render_args,
 )
-from viralclip_render.reframe import crop_fraction, face_graph
+from viralclip_render.reframe import CropKey, CropPath, crop_fraction, face_graph
 from viralclip_render.sizes import FrameSize, output_size
 from viralclip_testkit.media import ffmpeg_executable
 
@@ -249,19 +252,42 @@ def read_exactly(stream: Any, buffer: memoryview) -> bool:
     return True
 
 
-async def moving_crop_plan(
-    runner: SubprocessFfmpegRunner, source: Path, seconds: float, output: Path
-) -> RenderPlan:
-    """The bare render with the crop `face` mode moves along this clip's faces (found once, beforehand)
-    instead of the centre crop: what the encoder alone costs for a camera that pans."""
+async def face_crop_plans(
+    runner: SubprocessFfmpegRunner, source: Path, seconds: float, scratch: Path
+) -> tuple[RenderPlan, RenderPlan]:
+    """The bare render with `face`'s crop instead of the centre one (its path found once, beforehand):
+    as `face` moves it, and cutting instead of panning — what the encoder alone costs for a crop that
+    keeps a moving subject in view."""
     size = output_size(AspectRatio.PORTRAIT, RenderResolution.HD_1080)
     source_size = FrameSize(1920, 1080)
     samples = await faces.scan_faces(
         runner, source, source_size, bench_render.CLIP_START, seconds, timeout_sec=120
     )
-    path = crop_path(samples, crop_fraction(source_size, AspectRatio.PORTRAIT))
-    graph = face_graph(AspectRatio.PORTRAIT, size, path, FRAMED)
-    return RenderPlan(source, bench_render.CLIP_START, seconds, graph, output)
+    crop = crop_fraction(source_size, AspectRatio.PORTRAIT)
+    path = crop_path(samples, crop)
+    assert path is not None, "the bench source always shows the face"
+    plans = []
+    for name, moves in (("panning", path), ("cutting", cutting(path, crop[0], seconds))):
+        graph = face_graph(AspectRatio.PORTRAIT, size, moves, FRAMED)
+        plans.append(RenderPlan(source, bench_render.CLIP_START, seconds, graph, scratch / f"{name}.mp4"))
+    return plans[0], plans[1]
+
+
+CUT_AFTER = DEAD_ZONE
+"""The cutting camera holds still until the panning one is this far (crop widths) away, then jumps to it."""
+
+
+def cutting(path: CropPath, crop_width: float, seconds: float, fps: int = 30) -> CropPath:
+    """`path` as a camera that holds and cuts: still between jumps of one frame."""
+    held = path.keys[0].x
+    keys = [CropKey(0.0, held, path.keys[0].y)]
+    for frame in range(1, int(seconds * fps)):
+        t = frame / fps
+        x = float(np.interp(t, [key.t for key in path.keys], [key.x for key in path.keys]))
+        if abs(x - held) > CUT_AFTER * crop_width:
+            keys += [CropKey(t - 1 / fps, held, keys[-1].y), CropKey(t, x, keys[-1].y)]
+            held = x
+    return CropPath(tuple(keys))
 
 
 def cpu_of(call: Any) -> tuple[float, float]:
@@ -286,13 +312,14 @@ def bench(seconds: float, rounds: int, cache_dir: Path) -> None:
     face = bench_render.settings(ReframeMode.FACE, RenderResolution.HD_1080)
     rows: dict[str, list[tuple[float, float]]] = {
         "bare": [],
-        "moving crop only": [],
+        "face's crop, panning": [],
+        "face's crop, cutting": [],
         "face, two decodes": [],
         "face, one decode": [],
     }
     with tempfile.TemporaryDirectory(prefix="viralclip-bench-shared-") as name:
         scratch = Path(name)
-        moving = asyncio.run(moving_crop_plan(runner, source, seconds, scratch / "moving.mp4"))
+        panning, cuts = asyncio.run(face_crop_plans(runner, source, seconds, scratch))
         for _ in range(rounds):
             rows["bare"].append(
                 cpu_of(
@@ -301,9 +328,14 @@ def bench(seconds: float, rounds: int, cache_dir: Path) -> None:
                     )
                 )
             )
-            rows["moving crop only"].append(
-                cpu_of(lambda: subprocess.run([ffmpeg_executable(), *render_args(moving)], check=True))
-            )
+            for name, plan in (("face's crop, panning", panning), ("face's crop, cutting", cuts)):
+                rows[name].append(
+                    cpu_of(
+                        lambda plan=plan: subprocess.run(
+                            [ffmpeg_executable(), *render_args(plan)], check=True
+                        )
+                    )
+                )
             rows["face, two decodes"].append(
                 cpu_of(lambda: asyncio.run(bench_render.timed_render(runner, source, seconds, face, scratch)))
             )
@@ -314,14 +346,14 @@ def bench(seconds: float, rounds: int, cache_dir: Path) -> None:
             assert (info.width, info.height) == (1080, 1920), info
             assert abs(info.duration_sec - seconds) < 0.1, info
     print(f"{rounds} rounds, {seconds:g}-s clip, 1080x1920, captions on the face renders")
-    print(f"{'route':<20} {'wall s':>7} {'CPU s':>7} {'/ bare':>7}  rounds")
+    print(f"{'route':<22} {'wall s':>7} {'CPU s':>7} {'/ bare':>7}  rounds")
     for route, measured in rows.items():
         ratios = [wall / bare[0] for (wall, _), bare in zip(measured, rows["bare"], strict=True)]
         walls = [wall for wall, _ in measured]
         cpus = [cpu for _, cpu in measured]
         spread = " ".join(f"{ratio:.2f}" for ratio in ratios)
         print(
-            f"{route:<20} {statistics.median(walls):7.2f} {statistics.median(cpus):7.1f} "
+            f"{route:<22} {statistics.median(walls):7.2f} {statistics.median(cpus):7.1f} "
             f"{statistics.median(ratios):7.2f}  {spread}"
         )
 
