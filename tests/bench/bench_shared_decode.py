@@ -50,7 +50,7 @@ from viralclip_contracts import AspectRatio, ReframeMode, RenderResolution
 from viralclip_media import SubprocessFfmpegRunner, probe_media
 from viralclip_render import faces
 from viralclip_render.captions import caption_document, caption_layout, caption_lines
-from viralclip_render.facetrack import DEAD_ZONE, MAX_SPEED, SETTLE_SHARE, crop_path
+from viralclip_render.facetrack import DEAD_ZONE, DeadZoneCamera, crop_path
 from viralclip_render.fonts import fonts_dir
 from viralclip_render.plan import (
     AUDIO_RATE,
@@ -73,16 +73,14 @@ LOOKAHEAD_SAMPLES = 3
 
 
 class Camera:
-    """The service's camera (`facetrack._camera`), one sample at a time: a running median of 5, a dead
-    zone, a speed limit. Before the first face it holds the centre."""
+    """The service's camera (`facetrack`), one sample at a time: a running median of 5 over the samples
+    in, then its `DeadZoneCamera`. Before the first face it holds the centre; the gaps hold the camera."""
 
     def __init__(self, crop: float) -> None:
         self.crop = crop
         self.low, self.high = crop / 2, 1 - crop / 2
         self.faces: list[float | None] = []
-        self.position: float | None = None
-        self.target_before: float | None = None
-        self.moving = False
+        self.axis: DeadZoneCamera | None = None
 
     def add(self, face: float | None) -> None:
         self.faces.append(face)
@@ -90,24 +88,13 @@ class Camera:
     def place(self, index: int, step_sec: float) -> float:
         """The camera's position at sample `index` (needs samples up to index + 2)."""
         window = [f for f in self.faces[max(0, index - 2) : index + 3] if f is not None]
+        if self.axis is None:
+            start = min(self.high, max(self.low, statistics.median(window))) if window else 0.5
+            self.axis = DeadZoneCamera(self.crop, start)
+            return start
         if not window:
-            target = self.position if self.position is not None else 0.5
-        else:
-            target = min(self.high, max(self.low, statistics.median(window)))
-        if self.position is None:
-            self.position = target if window else 0.5
-            self.target_before = target
-            return self.position
-        dead, settle = DEAD_ZONE * self.crop, SETTLE_SHARE * DEAD_ZONE * self.crop
-        if abs(target - self.position) > dead:
-            self.moving = True
-        if self.moving:
-            step = MAX_SPEED * self.crop * step_sec
-            self.position += max(-step, min(step, target - self.position))
-            still = self.target_before is not None and abs(target - self.target_before) <= settle
-            self.moving = not (still and abs(target - self.position) <= settle)
-        self.target_before = target
-        return self.position
+            return self.axis.follow(self.axis.position, step_sec)
+        return self.axis.follow(min(self.high, max(self.low, statistics.median(window))), step_sec)
 
 
 def one_decode_face(source: Path, seconds: float, output: Path, scratch: Path) -> dict[str, float]:
@@ -148,15 +135,12 @@ def one_decode_face(source: Path, seconds: float, output: Path, scratch: Path) -
     frame_bytes = width * height * 3 // 2
     luma, chroma = width * height, width * height // 4
     analysis = (faces.ANALYSIS_WIDTH, round(faces.ANALYSIS_WIDTH * height / width))
-    cascade = faces._cascade()
-    detector = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    last: list[faces.Box | None] = [None]
+    finder = faces.FaceFinder()
+    detector = concurrent.futures.ThreadPoolExecutor(max_workers=1)  # one thread: the finder is sequential
 
-    def detect(frame: np.ndarray[Any, np.dtype[np.uint8]], index: int) -> float | None:
-        small = cv2.resize(frame, analysis, interpolation=cv2.INTER_LINEAR)
-        box = faces._find(cascade, small, last[0], index)
-        last[0] = box
-        return None if box is None else (box[0] + box[2] / 2) / analysis[0]
+    def detect(frame: np.ndarray[Any, np.dtype[np.uint8]]) -> float | None:
+        centre = finder.centre(cv2.resize(frame, analysis, interpolation=cv2.INTER_LINEAR))
+        return None if centre is None else centre[0]
 
     camera = Camera(crop_w_frac)
     before_self = resource.getrusage(resource.RUSAGE_SELF)
@@ -215,7 +199,7 @@ def one_decode_face(source: Path, seconds: float, output: Path, scratch: Path) -
             break
         if index % SAMPLE_EVERY == 0:
             luma_plane = frame[:luma].reshape(height, width)
-            detections.append(detector.submit(detect, luma_plane, index // SAMPLE_EVERY))
+            detections.append(detector.submit(detect, luma_plane))
         pending.append((index, frame))
         index += 1
         if index % SAMPLE_EVERY == 0:

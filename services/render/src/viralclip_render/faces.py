@@ -145,19 +145,33 @@ Box = tuple[int, int, int, int]
 
 def detect_faces(frames: np.ndarray[Any, np.dtype[np.uint8]], fps: float) -> list[FaceSample]:
     """Per frame (the k-th at k/fps seconds), the centre of its largest face as frame fractions."""
-    cascade = _cascade()  # one per call: a classifier is not safe to share between threads
+    finder = FaceFinder()
     samples: list[FaceSample] = []
-    last: Box | None = None
     for index, frame in enumerate(frames):
-        height, width = frame.shape
-        last = _find(cascade, frame, last, index)
-        t = index / fps
-        if last is None:
-            samples.append(FaceSample(t, None, None))
-            continue
-        x, y, w, h = last
-        samples.append(FaceSample(t, (x + w / 2) / width, (y + h / 2) / height))
+        centre = finder.centre(frame)
+        x, y = centre if centre is not None else (None, None)
+        samples.append(FaceSample(index / fps, x, y))
     return samples
+
+
+class FaceFinder:
+    """The largest face on each of a clip's sampled frames, given in order (see `_find`), with a
+    classifier of its own: one is not safe to share between threads."""
+
+    def __init__(self) -> None:
+        self.cascade = _cascade()
+        self.last: Box | None = None
+        self.index = 0
+
+    def centre(self, frame: np.ndarray[Any, np.dtype[np.uint8]]) -> tuple[float, float] | None:
+        """The centre of the next frame's face (grey, one byte a pixel) as fractions of the frame."""
+        self.last = _find(self.cascade, frame, self.last, self.index)
+        self.index += 1
+        if self.last is None:
+            return None
+        height, width = frame.shape
+        x, y, w, h = self.last
+        return (x + w / 2) / width, (y + h / 2) / height
 
 
 def _find(

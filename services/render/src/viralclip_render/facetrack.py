@@ -12,6 +12,7 @@ sample → no path (the `center` crop).
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,21 +71,34 @@ def _camera(
     if high <= low:
         return [0.5] * len(times)
     targets = [_clamp(value, low, high) for value in _median(_filled(faces), options.median_window)]
-    settle = SETTLE_SHARE * options.dead_zone * crop
-    position = targets[0]
-    moving = False
-    path = [position]
-    for i in range(1, len(times)):
-        target = targets[i]
-        if abs(target - position) > options.dead_zone * crop:
-            moving = True
-        if moving:
-            step = options.max_speed * crop * (times[i] - times[i - 1])
-            position += max(-step, min(step, target - position))
-            still = abs(target - targets[i - 1]) <= settle
-            moving = not (still and abs(target - position) <= settle)
-        path.append(position)
-    return path
+    camera = DeadZoneCamera(crop, targets[0], options)
+    steps = zip(itertools.pairwise(times), targets[1:], strict=True)
+    return [targets[0], *(camera.follow(target, after - before) for (before, after), target in steps)]
+
+
+class DeadZoneCamera:
+    """One axis of the camera, at `start`: still while its target stays within the dead zone, then
+    following it at no more than the top speed until the target is centred and still."""
+
+    def __init__(self, crop: float, start: float, options: TrackOptions | None = None) -> None:
+        self.crop = crop
+        self.options = options or TrackOptions()
+        self.position = start
+        self.target = start
+        self.moving = False
+
+    def follow(self, target: float, elapsed_sec: float) -> float:
+        """The position `elapsed_sec` after the previous one, for the target there."""
+        settle = SETTLE_SHARE * self.options.dead_zone * self.crop
+        if abs(target - self.position) > self.options.dead_zone * self.crop:
+            self.moving = True
+        if self.moving:
+            step = self.options.max_speed * self.crop * elapsed_sec
+            self.position += max(-step, min(step, target - self.position))
+            still = abs(target - self.target) <= settle
+            self.moving = not (still and abs(target - self.position) <= settle)
+        self.target = target
+        return self.position
 
 
 def _filled(values: Sequence[float | None]) -> list[float]:
