@@ -34,6 +34,8 @@ _CONSEQUENCES = (
 """Lines ffmpeg prints as a consequence of the probe or of an earlier message: never the cause."""
 TEXT_AS_VIDEO_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
 """ffmpeg's decoders that draw a text file as a "video" (a README read as the `tty` format): not a video."""
+_ATTACHED_PIC = "(attached pic)"
+"""How the banner marks a picture attached to the file (an audio file's cover art), not a video."""
 _FORMAT_GUESS = "detected only with low score"  # a warning about the guess, not the failure
 _OPENING_INPUT = re.compile(r"^Error opening input(?: files)?: ")
 _MAX_REASON_CHARS = 300
@@ -87,7 +89,7 @@ def parse_ffmpeg_banner(path: Path, stderr: str) -> MediaInfo:
     _refuse_unreadable(path, stderr)
     duration = _DURATION.search(stderr)
     video = next(  # cover art of an audio file is a one-frame "video" stream: not the video
-        (match for match in _VIDEO_STREAM.finditer(stderr) if "(attached pic)" not in match.group(2)), None
+        (match for match in _VIDEO_STREAM.finditer(stderr) if _ATTACHED_PIC not in match.group(2)), None
     )
     size = _FRAME_SIZE.search(video.group(2)) if video is not None else None
     if duration is None or video is None or size is None or video.group(1) in TEXT_AS_VIDEO_CODECS:
@@ -117,7 +119,7 @@ def _banner_stream_kinds(stderr: str) -> list[str]:
     """The kind of each stream the banner lists (`video`, `audio`, `subtitle`, …; `cover art` for an
     attached picture)."""
     return [
-        "cover art" if "(attached pic)" in line else match.group(1).lower()
+        "cover art" if _ATTACHED_PIC in line else match.group(1).lower()
         for line in stderr.splitlines()
         if (match := _STREAM_KIND.match(line)) is not None
     ]

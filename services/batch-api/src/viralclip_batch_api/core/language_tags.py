@@ -10,7 +10,7 @@ import langcodes
 EXAMPLES = "'en', 'id', 'pt-BR', 'zh-Hant-TW'"
 
 
-def is_well_formed(tag: str) -> bool:
+def is_language_tag(tag: str) -> bool:
     """True when `tag` is a valid BCP-47 tag. An underscore is not a subtag separator here, although
     langcodes reads one as a hyphen: `pt_BR` is a locale name, not a language tag."""
     return "_" not in tag and tag == tag.strip() and langcodes.tag_is_valid(tag)
@@ -18,9 +18,9 @@ def is_well_formed(tag: str) -> bool:
 
 def checked_language_tag(tag: str) -> str:
     """`tag` unchanged when it is valid; else a ValueError saying what a tag looks like."""
-    if is_well_formed(tag):
+    if is_language_tag(tag):
         return tag
-    if "_" in tag and is_well_formed(tag.replace("_", "-")):
+    if "_" in tag and is_language_tag(tag.replace("_", "-")):
         hint = f"subtags are separated by '-': {tag.replace('_', '-')!r}"
     else:
         hint = f"e.g. {EXAMPLES}"

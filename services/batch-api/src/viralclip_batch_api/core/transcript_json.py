@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from viralclip_contracts import TranscriptSegment, Word
 
 from .errors import FieldError
-from .language_tags import is_well_formed
+from .language_tags import is_language_tag
 
 M = TypeVar("M", bound=BaseModel)
 _SEGMENT_KEYS = {"start": "start_sec", "end": "end_sec"}
@@ -89,7 +89,7 @@ def _language(value: Any) -> str | None:
         return None
     name = value.strip().lower()
     code = _LANGUAGE_NAMES.get(name, name)
-    return code if len(code) <= 35 and is_well_formed(code) else None  # else: as if undeclared
+    return code if len(code) <= 35 and is_language_tag(code) else None  # else: as if undeclared
 
 
 def _segment(item: Any, where: str) -> TranscriptSegment | None:

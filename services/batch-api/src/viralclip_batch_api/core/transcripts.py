@@ -19,7 +19,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from viralclip_contracts import TranscriptSegment
 
 from .errors import FieldError
-from .language_tags import is_well_formed
+from .language_tags import is_language_tag
 from .transcript_json import from_json
 from .vtt_words import cue_lines, has_inline_timestamps
 
@@ -75,20 +75,24 @@ def import_transcript(
     taken as JSON already parsed. Raises `FieldError` naming the offending segment, word or line; a
     transcript without a single segment holding text (``, `[]`, `{"segments": []}`, only blank
     segments or cues) is refused as empty."""
-    if isinstance(source, str) and not source.strip():
-        raise FieldError(field, "is empty")
-    chosen = (fmt or detect_format(source)) if isinstance(source, str) else TranscriptFormat.JSON
     if not isinstance(source, str):
-        imported = _from_json(source, field)
-    elif chosen is TranscriptFormat.JSON:
-        imported = _from_json(_loaded(source, field), field)
-    elif chosen is TranscriptFormat.SRT:
-        imported = ImportedTranscript(_sorted(_from_srt(source, field)))
+        chosen, imported = TranscriptFormat.JSON, _from_json(source, field)
+    elif not source.strip():
+        raise FieldError(field, "is empty")
     else:
-        imported = _from_vtt(source, field)
+        chosen = fmt or detect_format(source)
+        imported = _from_text(source, chosen, field)
     if not imported.segments:
         raise FieldError(field, f"is empty: {_NOTHING_IN[chosen]}")
     return imported
+
+
+def _from_text(text: str, fmt: TranscriptFormat, field: str) -> ImportedTranscript:
+    if fmt is TranscriptFormat.JSON:
+        return _from_json(_loaded(text, field), field)
+    if fmt is TranscriptFormat.SRT:
+        return ImportedTranscript(_sorted(_from_srt(text, field)))
+    return _from_vtt(text, field)
 
 
 _NOTHING_IN = {
@@ -204,7 +208,7 @@ def _vtt_language(metadata: Sequence[str]) -> str | None:
     for line in metadata:
         key, _, value = line.partition(":")
         tag = value.strip()
-        if key.strip().lower() == "language" and len(tag) <= 35 and is_well_formed(tag):
+        if key.strip().lower() == "language" and len(tag) <= 35 and is_language_tag(tag):
             return tag
     return None
 
