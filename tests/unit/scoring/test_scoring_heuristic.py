@@ -8,11 +8,13 @@ from viralclip_scoring.heuristic import (
     SubScores,
     best_clip,
     grade_for,
+    opens_list_item,
     score_windows,
     sub_scores,
 )
 from viralclip_scoring.language import Phrase, load_profile
 from viralclip_scoring.text import words
+from viralclip_scoring.titles import title_candidates
 from viralclip_scoring.validate import ClipLimits, rank_clips, repair_answer
 from viralclip_testkit.responses_sample import sample_windows
 
@@ -167,3 +169,87 @@ def test_titles_are_distinct_whole_phrases_without_a_dangling_opener() -> None:
         assert len(title.split()) >= 4, title
     whole = [title for title in titles if not title.endswith("…")]
     assert len(whole) >= 0.8 * len(titles), f"most titles should fit whole, got {titles}"
+
+
+LISTS = {
+    "en": (
+        "Why are we going back to the Moon? There are three reasons.",
+        "First, it is the closest place to learn how to live somewhere else.",
+        "Second, its rocks keep the early history of the Earth.",
+        "Third, the ice at its poles could become water, air and rocket fuel.",
+        "So yeah, um, you know, that is kind of it, I mean, right.",
+    ),
+    "id": (
+        "Kenapa kita harus kembali ke Bulan? Ada tiga alasan.",
+        "Pertama, Bulan adalah tempat terdekat untuk belajar hidup di luar Bumi.",
+        "Kedua, batuannya menyimpan sejarah awal Bumi dan Matahari.",
+        "Ketiga, es di kutubnya bisa menjadi air, udara dan bahan bakar roket.",
+        "Ya gitu deh, pokoknya begitu, ya kan, gitu, oke.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(LISTS))
+def test_a_clip_does_not_stop_before_the_last_item_of_a_spoken_list(language: str) -> None:
+    parts = segments(*LISTS[language], seconds=10.0)
+    config = ClipBatchConfig(video_type="podcast", clip_length_preset="30-60s")
+
+    profile = load_profile(language)
+
+    clip = best_clip(window_of(parts), config, profile=profile)
+
+    assert clip is not None
+    assert clip.start_sec <= parts[1].start_sec  # from the first item ("First, ..." / "Pertama, ...")
+    assert clip.end_sec >= parts[3].end_sec  # to the last: "Third, ..." / "Ketiga, ..."
+    assert not opens_list_item(clip.title, profile)
+    assert clip.title.split()[0].rstrip(",").lower() not in profile.list_ordinals
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "next_item"),
+    [
+        ("en", "Second, its rocks keep the early history of the Earth.", True),
+        ("en", "And secondly the ice is there.", True),
+        ("en", "And the third reason is the ice.", True),
+        ("en", "Finally: the ice.", True),
+        ("en", "Second place went to a team from Ohio.", False),
+        ("en", "Finally we landed.", False),
+        ("id", "Kedua, batuannya menyimpan sejarah awal Bumi.", True),
+        ("id", "Dan yang ketiga adalah es di kutubnya.", True),
+        ("id", "Kedua orang itu berangkat ke Houston.", False),
+        ("id", "Terakhir kali saya ke sana tahun lalu.", False),
+    ],
+)
+def test_a_clip_that_opens_on_the_next_item_of_a_list_hooks_worse(
+    language: str, sentence: str, next_item: bool
+) -> None:
+    profile = load_profile(language)
+    item = sub_scores(segments(sentence, BODY), profile)
+    plain = sub_scores(segments("The crew came home safe in the end.", BODY), profile)
+
+    assert opens_list_item(sentence, profile) is next_item
+    assert (item.hook < plain.hook) is next_item
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "title"),
+    [
+        (
+            "en",
+            "Secondly, its rocks keep the early history of the Earth.",
+            "Its rocks keep the early history of the Earth",
+        ),
+        (
+            "id",
+            "Kedua, batuannya menyimpan sejarah awal Bumi dan Matahari.",
+            "Batuannya menyimpan sejarah awal Bumi dan Matahari",
+        ),
+        (
+            "id",
+            "Kedua astronaut itu mendarat di Bulan dengan selamat.",
+            "Kedua astronaut itu mendarat di Bulan dengan selamat",
+        ),
+    ],
+)
+def test_a_title_drops_the_ordinal_of_a_list_item(language: str, sentence: str, title: str) -> None:
+    assert title_candidates(sentence, load_profile(language))[0] == title

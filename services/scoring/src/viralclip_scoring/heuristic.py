@@ -2,7 +2,8 @@
 
 For every window it tries each run of whole transcript segments whose length fits the preset and keeps the
 best one. Sub-scores in [0, 1]: hook (an opening question, number, direct address or bold claim; no
-dangling "and/so/nah" start), flow (starts and ends on a sentence boundary, little filler), value
+dangling "and/so/nah" start), flow (starts and ends on a sentence boundary, neither opens on nor stops just
+before the next item of a spoken list, little filler), value
 (information density: content words, specifics, a speaking pace that carries), trend (hits from the
 language's lexicon for the video type; for gaming also scene-cut density). Boilerplate (intros, sponsor
 reads, credits; `boilerplate.py`) scales a clip down. The word lists come from the language's profile
@@ -10,6 +11,7 @@ reads, credits; `boilerplate.py`) scales a clip down. The word lists come from t
 `titles.py`.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
@@ -81,6 +83,7 @@ class _Span:
     whole: tuple[Sentence, ...]
     starts_mid_sentence: bool
     ends_mid_sentence: bool
+    ends_before_list_item: bool
     boilerplate_share: float
 
 
@@ -136,7 +139,7 @@ def best_clip(
     cut_density = _cut_density(window) if config.video_type is VideoType.GAMING else None
     best: tuple[float, _Span, SubScores] | None = None
     for first, last in _spans(segments, config.clip_length_preset.bounds_sec):
-        span = _span(first, last, sentences, flags)
+        span = _span(first, last, sentences, flags, profile)
         scores = sub_scores(
             segments[first : last + 1],
             profile,
@@ -144,6 +147,7 @@ def best_clip(
             cut_density,
             starts_mid_sentence=span.starts_mid_sentence,
             ends_mid_sentence=span.ends_mid_sentence,
+            ends_before_list_item=span.ends_before_list_item,
         )
         scores = scores.scaled(_boilerplate_factor(span.boilerplate_share))
         if best is None or scores.viral_score > best[0]:
@@ -168,9 +172,11 @@ def sub_scores(
     *,
     starts_mid_sentence: bool = False,
     ends_mid_sentence: bool = False,
+    ends_before_list_item: bool = False,
 ) -> SubScores:
     """Hook, flow, value and trend of the clip made of `segments`; the flags say whether it starts or
-    ends inside a sentence of the surrounding transcript."""
+    ends inside a sentence of the surrounding transcript, and whether the sentence after it opens the
+    next item of a spoken list ("Third, ..."), so that the clip stops before the list is through."""
     text = " ".join(one_line(segment.text) for segment in segments)
     tokens = words(text)
     lowered = [token.lower() for token in tokens]
@@ -183,7 +189,7 @@ def sub_scores(
         cuts = _clamp(cut_density / CUTS_PER_MINUTE_FOR_FULL_SCORE)
         hook = _clamp(hook + 0.2 * cuts)
         trend = 0.5 * trend + 0.5 * cuts
-    flow = _flow(text, lowered, profile, starts_mid_sentence, ends_mid_sentence)
+    flow = _flow(text, lowered, profile, starts_mid_sentence, ends_mid_sentence or ends_before_list_item)
     return SubScores(
         hook=round(hook, 3),
         flow=round(flow, 3),
@@ -225,9 +231,23 @@ def _hook(opening: str, profile: LanguageProfile) -> float:
         score += 0.2
     if len(lowered) <= 15:
         score += 0.1
-    if starts_with(lowered, profile.dangling_openers):
+    if starts_with(lowered, profile.dangling_openers) or opens_list_item(opening, profile):
         score -= 0.3
     return _clamp(score)
+
+
+def opens_list_item(sentence: str, profile: LanguageProfile) -> bool:
+    """Whether `sentence` opens the next item of a spoken list — "Secondly, ...", "And the third
+    reason ...", "Kedua, ...", "Yang terakhir ..." — which leans on the items before it. An ordinal that
+    is also an ordinary word ("second", "kedua": both) counts only with a comma or colon after it."""
+    lowered = [token.lower() for token in words(sentence)]
+    rest = lowered[starts_with(lowered, profile.dangling_openers | profile.fillers) :]
+    if starts_with(rest, profile.list_continuations):
+        return True
+    if not rest or rest[0] not in profile.list_ordinals:
+        return False
+    after = re.search(rf"\b{re.escape(rest[0])}\b\s*([,:])?", sentence.lower())
+    return after is not None and after.group(1) is not None
 
 
 def _flow(
@@ -236,7 +256,8 @@ def _flow(
     if not lowered:
         return 0.0
     clean_start = (text[:1].isupper() or text[:1].isdigit()) and not starts_mid
-    score = 0.3 if clean_start and not starts_with(list(lowered), profile.dangling_openers) else 0.0
+    dangling = starts_with(list(lowered), profile.dangling_openers) or opens_list_item(text, profile)
+    score = 0.3 if clean_start and not dangling else 0.0
     if lowered[0] not in profile.context_pronouns:
         score += 0.15
     if text.rstrip().endswith((".", "!", "?", "…")) and not ends_mid:
@@ -278,7 +299,9 @@ def _spans(segments: Sequence[TranscriptSegment], bounds: tuple[float, float]) -
     return [(0, len(segments) - 1)] if low * 0.8 <= whole <= high else []
 
 
-def _span(first: int, last: int, sentences: Sequence[Sentence], flags: Sequence[bool]) -> _Span:
+def _span(
+    first: int, last: int, sentences: Sequence[Sentence], flags: Sequence[bool], profile: LanguageProfile
+) -> _Span:
     touching = [
         (sentence, flag)
         for sentence, flag in zip(sentences, flags, strict=True)
@@ -287,12 +310,14 @@ def _span(first: int, last: int, sentences: Sequence[Sentence], flags: Sequence[
     whole = tuple(s for s, _ in touching if s.first_segment >= first and s.last_segment <= last)
     total = sum(len(s.text.split()) for s, _ in touching) or 1
     boiler = sum(len(s.text.split()) for s, flag in touching if flag)
+    following = next((s for s in sentences if s.first_segment > last), None)
     return _Span(
         first=first,
         last=last,
         whole=whole,
         starts_mid_sentence=bool(touching) and touching[0][0].first_segment < first,
         ends_mid_sentence=bool(touching) and touching[-1][0].last_segment > last,
+        ends_before_list_item=following is not None and opens_list_item(following.text, profile),
         boilerplate_share=boiler / total,
     )
 

@@ -43,6 +43,8 @@ class LanguageProfile:
     subordinators: frozenset[Phrase] = frozenset()
     dangling_ends: frozenset[Phrase] = frozenset()
     context_pronouns: frozenset[str] = frozenset()
+    list_continuations: frozenset[Phrase] = frozenset()
+    list_ordinals: frozenset[str] = frozenset()
     question_words: frozenset[Phrase] = frozenset()
     direct_address: frozenset[Phrase] = frozenset()
     claim_words: frozenset[Phrase] = frozenset()
@@ -110,6 +112,8 @@ def parse_profile(data: Mapping[str, object], package_stopwords: frozenset[str])
         subordinators=_phrases(_list(words, "subordinators")),
         dangling_ends=_phrases(_list(words, "dangling_ends")),
         context_pronouns=_words(words, "context_pronouns"),
+        list_continuations=_phrases(_list(words, "list_continuations")),
+        list_ordinals=_words(words, "list_ordinals"),
         question_words=_phrases(_list(words, "question_words")),
         direct_address=_phrases(_list(words, "direct_address")),
         claim_words=_phrases(_list(words, "claim_words")),

@@ -1,13 +1,14 @@
 """Titles and hashtags a person would post, from a clip's own words, in its language (pure).
 
 A title is a whole sentence of the clip, or the first clause of one (or a clause after ";", ":" or a
-dash), with the language's dangling openers and fillers taken off its start ("So,", "Nah, jadi") and
-fillers off its end ("…, gitu", "…, you know"). It has at least TITLE_MIN_WORDS words and at most
-TITLE_LIMIT characters, starts with a letter (capitalised: it starts a sentence or a clause), does not
-start on a subordinator ("if", "because", "kalau", "yang") unless it is a question, and does not end on
-a filler or a dangling word ("the", "of", "and", "dan", "yang", "di"). Among those, the strongest hook
-with the most keyphrases wins, earlier sentences first. No candidate (or every one already another
-clip's title) → a keyphrase-led headline ("Regolith, oxygen and rocket fuel"). Hashtags: 3–4
+dash), with the language's dangling openers, fillers and a list item's ordinal taken off its start
+("So,", "Nah, jadi", "Secondly,", "Kedua,") and fillers off its end ("…, gitu", "…, you know"). It has
+at least TITLE_MIN_WORDS words and at most TITLE_LIMIT characters, starts with a letter (capitalised: it
+starts a sentence or a clause), does not start on a subordinator ("if", "because", "kalau", "yang")
+unless it is a question, and does not end on a filler or a dangling word ("the", "of", "and", "dan",
+"yang", "di"). Among those, the strongest hook with the most keyphrases wins, earlier sentences first.
+No candidate (or every one already another clip's title) → a keyphrase-led headline ("Regolith, oxygen
+and rocket fuel"). Hashtags: 3–4
 keyphrases of the clip that are not stopwords of the language, plus the genre.
 """
 
@@ -51,12 +52,22 @@ def title_candidates(sentence: str, profile: LanguageProfile) -> list[str]:
     return found
 
 
+def _list_ordinal(tokens: Sequence[str], lowered: Sequence[str], profile: LanguageProfile) -> int:
+    """1 when the clause opens on a list item's ordinal set off by a comma or colon ("Kedua, …")."""
+    ordinal = lowered[0] in profile.list_ordinals or (lowered[0],) in profile.list_continuations
+    return 1 if ordinal and tokens[0].endswith((",", ":")) else 0
+
+
 def clean_clause(text: str, profile: LanguageProfile, *, clause: bool = False) -> str | None:
     """`text` made a title (openers and fillers off its ends, capitalised), or None if it is not one."""
     tokens = text.split()
     lowered = [_bare(token) for token in tokens]
     while tokens:
-        cut = max(starts_with(lowered, profile.dangling_openers), starts_with(lowered, profile.fillers))
+        cut = max(
+            starts_with(lowered, profile.dangling_openers),
+            starts_with(lowered, profile.fillers),
+            _list_ordinal(tokens, lowered, profile),
+        )
         if cut == 0 or cut >= len(tokens):
             break
         tokens, lowered = tokens[cut:], lowered[cut:]
