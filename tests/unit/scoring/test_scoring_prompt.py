@@ -45,6 +45,8 @@ def test_the_input_carries_the_video_and_each_window_with_absolute_timestamps() 
     assert "[0.00 – 9.50] Host: Why the Moon?" in prompt.input
     assert "[40.00 – 49.50] Ice sits in the craters." in prompt.input
     assert "between 60 and 90 seconds" in prompt.instructions
+    assert "never mid-sentence" in prompt.instructions
+    assert "never end a clip before its last item" in prompt.instructions  # as the offline scorer
 
 
 def test_titles_are_asked_for_in_the_transcript_language() -> None:

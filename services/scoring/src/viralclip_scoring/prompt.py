@@ -119,7 +119,8 @@ def _instructions(
             "line ends, never mid-sentence.",
             f"- Each clip lasts between {bounds[0]:.0f} and {bounds[1]:.0f} seconds.",
             "- A clip must make sense without the rest of the video: one complete thought with a "
-            "strong opening line.",
+            "strong opening line. A spoken list (first…, second…, third…) stays whole: never end a "
+            "clip before its last item or start one on a later item.",
             "- viral_score is 0 to 10 with one decimal. Grades use A+, A, A-, B+, B, B-, C+, C, C-, "
             "D+, D, D-, F: hook (do the first seconds stop the scroll), flow (clean start and end, no "
             "filler), value (what the viewer learns or feels), trend (fit with what performs now for "
