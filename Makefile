@@ -77,7 +77,7 @@ up: install ## embedded broker + database + every service, in the foreground (Ct
 demo: install ## clip the bundled NASA podcast end to end on the embedded stack; DEMO_ARGS=--keep-running leaves it up
 	$(BIN)/python -m viralclip_localstack.demo $(DEMO_ARGS)
 
-bench: install ## benchmarks: windowing, scoring strategies, thumbnails, the pipeline's critical path, throughput, memory, renders (< 20 min)
+bench: install ## benchmarks: windowing, scoring strategies, thumbnails, the pipeline's critical path, throughput, memory, renders (about 20 min)
 	$(BIN)/python tests/bench/bench_windowing.py
 	$(BIN)/python tests/bench/bench_scoring.py
 	$(BIN)/python tests/bench/bench_thumbnails.py --runs 3
