@@ -14,6 +14,7 @@ from viralclip_media import (
     parse_ffprobe_json,
     probe_media,
 )
+from viralclip_testkit.media import rotated_for_display
 
 BANNER = """\
 Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'v.mp4':
@@ -80,6 +81,30 @@ async def test_non_square_pixels_give_the_display_width_and_keep_the_stored_one(
     assert (info.width, info.height) == (320, 180)
     assert (info.pixel_width, info.pixel_height) == (240, 180)
     assert (info.frame_rate, info.has_audio) == (5.0, False)
+
+
+@pytest.mark.parametrize(("degrees", "rotation"), [(90, 90), (-90, 270), (180, 180)])
+async def test_a_video_turned_for_display_gives_its_upright_size_and_keeps_the_stored_one(
+    runner: SubprocessFfmpegRunner, tiny_clip: Path, tmp_path: Path, degrees: int, rotation: int
+) -> None:
+    turned = rotated_for_display(tiny_clip, tmp_path / "phone.mp4", degrees)
+
+    info = await probe_media(runner, turned, timeout_sec=30)
+
+    upright = (180, 320) if rotation in (90, 270) else (320, 180)
+    assert (info.width, info.height, info.rotation) == (*upright, rotation)
+    assert (info.pixel_width, info.pixel_height) == (320, 180)
+
+
+def test_ffprobe_json_reads_the_display_matrix_or_the_older_rotate_tag() -> None:
+    stream = {"codec_type": "video", "codec_name": "h264", "width": 1920, "height": 1080}
+    matrix = {**stream, "side_data_list": [{"side_data_type": "Display Matrix", "rotation": -90}]}
+    tagged = {**stream, "tags": {"rotate": "90"}}  # clockwise, as older muxers wrote it
+    reports = [{"format": {"duration": "3.0"}, "streams": [video]} for video in (matrix, tagged, stream)]
+
+    infos = [parse_ffprobe_json(Path("v.mp4"), _ffprobe(report)) for report in reports]
+
+    assert [(i.width, i.height, i.rotation) for i in infos] == [(1080, 1920, 270)] * 2 + [(1920, 1080, 0)]
 
 
 async def test_a_missing_file_is_named_as_missing(runner: SubprocessFfmpegRunner, tmp_path: Path) -> None:

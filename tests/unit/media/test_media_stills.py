@@ -14,7 +14,14 @@ from viralclip_media import (
     SubprocessFfmpegRunner,
     locate_ffmpeg,
 )
-from viralclip_testkit.media import colour_at_second, colour_matches, read_rgb, write_timestamp_video
+from viralclip_testkit.media import (
+    colour_at_second,
+    colour_matches,
+    read_rgb,
+    read_video_frame,
+    rotated_for_display,
+    write_timestamp_video,
+)
 
 SECONDS = 8
 FPS = 5
@@ -125,3 +132,23 @@ async def test_a_moment_counts_from_the_files_start_as_ffmpeg_counts_it(
     expected = read_rgb(ffmpeg_still, 96, 96).pixel(48, 48)
     assert colour_matches(centre(result, tmp_path, (96, 96)), expected)
     assert colour_matches(expected, colour_at_second(3))
+
+
+@pytest.mark.parametrize("degrees", [90, -90, 180])
+async def test_a_still_of_a_video_turned_for_display_is_upright_as_ffmpeg_shows_it(
+    tmp_path: Path, degrees: int
+) -> None:
+    stored = write_timestamp_video(tmp_path / "landscape.mp4", 2, FPS, size=(320, 180))  # black | white
+    phone = rotated_for_display(stored, tmp_path / "phone.mp4", degrees)
+    shown = await read_video_frame(SubprocessFfmpegRunner(locate_ffmpeg()), phone, 1.0)
+
+    (still,) = await PyAvStillMaker().stills(phone, [StillRequest(1.0)], timeout_sec=30, workers=1)
+
+    assert isinstance(still, bytes), still
+    (tmp_path / "still.jpg").write_bytes(still)
+    image = read_rgb(tmp_path / "still.jpg", shown.width, shown.height)
+    assert (shown.width, shown.height) == ((180, 320) if degrees != 180 else (320, 180))
+    edges = [(4, 4), (shown.width - 5, 4), (4, shown.height - 5), (shown.width - 5, shown.height - 5)]
+    for x, y in edges:  # the bars: black where ffmpeg shows black, white where it shows white
+        assert colour_matches(image.pixel(x, y), shown.pixel(x, y)), (x, y)
+    assert not colour_matches(shown.pixel(*edges[0]), shown.pixel(*edges[3]))  # a black and a white corner

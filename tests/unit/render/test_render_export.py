@@ -20,7 +20,7 @@ from viralclip_render.render import (
     summarise_ffmpeg_error,
 )
 from viralclip_render.sizes import FrameSize
-from viralclip_testkit.media import colour_at_second, colour_matches, ffmpeg_executable
+from viralclip_testkit.media import colour_at_second, colour_matches, ffmpeg_executable, rotated_for_display
 
 from .conftest import SOURCE_FPS, decoded_frames
 
@@ -159,6 +159,22 @@ async def test_fit_shows_the_whole_frame_between_dimmed_bands_of_itself(
         colour = np.array(colour_at_second(second))
         assert 0.5 * colour.sum() < band.sum() < 0.95 * colour.sum(), (index, band)
         assert int(np.argmax(band)) == int(np.argmax(colour)), (index, band)
+
+
+async def test_a_phone_video_stored_on_its_side_is_rendered_upright_and_undistorted(
+    timestamp_source: Path, tmp_path: Path, runner: SubprocessFfmpegRunner
+) -> None:
+    # stored 320x180 (black bar left, white bar right), shown turned a quarter counter-clockwise: 180x320,
+    # white at the top, black at the bottom — already 9:16, so `fit` fills the frame with it, no bands
+    phone = rotated_for_display(timestamp_source, tmp_path / "phone.mp4", 90)
+
+    _, frames = await fit_render(phone, 2.0, 3.0, tmp_path / "media", runner)
+
+    frame = frames[0].astype(int)
+    top, middle, bottom = (tuple(int(c) for c in frame[row, 36]) for row in (6, 64, 121))
+    assert colour_matches(top, (255, 255, 255)), top
+    assert colour_matches(middle, colour_at_second(2)), middle
+    assert colour_matches(bottom, (0, 0, 0)), bottom
 
 
 async def test_fit_bands_are_held_between_refreshes_while_the_foreground_moves_every_frame(

@@ -25,6 +25,8 @@ _FRAME_RATE = re.compile(r", (\d+(?:\.\d+)?)(k?) (?:fps|tbr)\b")
 _AUDIO_STREAM = re.compile(r"Stream #\S+.*?: Audio: (\w+)", re.M)
 _INPUT_FORMAT = re.compile(r"^Input #\d+, (.+?), from ", re.M)
 _STREAM_KIND = re.compile(r"^\s*Stream #\S+.*?: (\w+):", re.M)
+_ROTATION = re.compile(r"Display Matrix: rotation of (-?\d+(?:\.\d+)?) degrees")
+_NEXT_STREAM = re.compile(r"^\s*Stream #", re.M)
 
 _CONSEQUENCES = (
     "At least one output file must be specified",  # `ffmpeg -i FILE` has no output: always printed
@@ -54,8 +56,12 @@ class ProbeError(FfmpegError):
 class MediaInfo:
     """What a probe tells about a video file.
 
-    `width`/`height` are display pixels (non-square pixels stretched); `pixel_width`/`pixel_height`
-    the stored frame, the size a raw decode produces. `frame_rate` is None when the file does not say.
+    `width`/`height` are display pixels: non-square pixels stretched, and turned upright when the file
+    says to rotate its frames for display (a phone's portrait video is often stored landscape, turned
+    by a display matrix) — the size ffmpeg's filters see, since ffmpeg turns the frames as it decodes.
+    `pixel_width`/`pixel_height` are the stored frame, the size a raw decode produces. `rotation` is
+    how far the stored frame is turned counter-clockwise for display: 0, 90, 180 or 270 degrees.
+    `frame_rate` is None when the file does not say.
     """
 
     duration_sec: float
@@ -67,6 +73,7 @@ class MediaInfo:
     video_codec: str
     has_audio: bool
     audio_codec: str | None = None  # the first audio stream's codec, e.g. "aac"
+    rotation: int = 0
 
 
 async def probe_media(
@@ -105,6 +112,8 @@ def parse_ffmpeg_banner(path: Path, stderr: str) -> MediaInfo:
     hours, minutes, seconds = duration.groups()
     details = video.group(2)
     sar = _SAMPLE_ASPECT.search(details)
+    following = _NEXT_STREAM.search(stderr, video.end())
+    rotation = _ROTATION.search(stderr, video.end(), following.start() if following else len(stderr))
     return _media_info(
         duration_sec=int(hours) * 3600 + int(minutes) * 60 + float(seconds),
         pixel_size=(int(size.group(1)), int(size.group(2))),
@@ -112,6 +121,7 @@ def parse_ffmpeg_banner(path: Path, stderr: str) -> MediaInfo:
         frame_rate=_banner_rate(details),
         video_codec=video.group(1),
         audio_codec=audio.group(1) if (audio := _AUDIO_STREAM.search(stderr)) is not None else None,
+        rotation=float(rotation.group(1)) if rotation is not None else 0.0,
     )
 
 
@@ -176,7 +186,18 @@ def parse_ffprobe_json(path: Path, result: FfmpegResult) -> MediaInfo:
         audio_codec=next(
             (str(s.get("codec_name") or "unknown") for s in streams if s.get("codec_type") == "audio"), None
         ),
+        rotation=_ffprobe_rotation(video),
     )
+
+
+def _ffprobe_rotation(video: dict[str, Any]) -> float:
+    """Counter-clockwise display rotation of an ffprobe stream: its display matrix side data, else the
+    older `rotate` tag (clockwise degrees)."""
+    for side_data in video.get("side_data_list") or []:
+        if isinstance(side_data, dict) and (rotation := _number(side_data.get("rotation"))) is not None:
+            return rotation
+    rotate = _number((video.get("tags") or {}).get("rotate"))
+    return -rotate if rotate is not None else 0.0
 
 
 def _refuse_unreadable(path: Path, stderr: str) -> None:
@@ -245,21 +266,25 @@ def _media_info(
     frame_rate: float | None,
     video_codec: str,
     audio_codec: str | None,
+    rotation: float,
 ) -> MediaInfo:
     width, height = pixel_size
     display_width = width
     if sample_aspect is not None and sample_aspect[0] > 0 and sample_aspect[1] > 0:
         display_width = round(width * sample_aspect[0] / sample_aspect[1])
+    quarter_turns = round(rotation / 90) % 4
+    display_size = (height, display_width) if quarter_turns % 2 else (display_width, height)
     return MediaInfo(
         duration_sec=duration_sec,
-        width=display_width,
-        height=height,
+        width=display_size[0],
+        height=display_size[1],
         pixel_width=width,
         pixel_height=height,
         frame_rate=frame_rate,
         video_codec=video_codec,
         has_audio=audio_codec is not None,
         audio_codec=audio_codec,
+        rotation=90 * quarter_turns,
     )
 
 

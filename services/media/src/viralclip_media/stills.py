@@ -2,7 +2,9 @@
 
 One call opens the video once per worker and makes every requested still: seek to the keyframe before
 the moment, decode up to the first frame at or after it (the frame ffmpeg's accurate `-ss` before `-i`
-gives), run it through an ffmpeg filter chain (crop, scale) and encode it with FFmpeg's mjpeg encoder.
+gives), turn it upright when the file rotates its frames for display (ffmpeg does this as it decodes,
+libav does not: a phone's portrait video would come out on its side), run it through an ffmpeg filter
+chain (crop, scale) and encode it with FFmpeg's mjpeg encoder.
 This costs one open and one codec set-up per worker instead of a process per frame (measured in
 `docs/BENCHMARKS.md`). The decoding is CPU-bound, so it runs in threads (libav releases the GIL), each
 taking a consecutive share of the moments so it only seeks forward.
@@ -116,22 +118,28 @@ def _decode_share(
         stream = container.streams.video[0]
         stream.thread_type = "NONE"
         encoder = _Encoder()
-        graphs: dict[str, _Chain] = {}
+        graphs: dict[tuple[str, str], _Chain] = {}
         start = (container.start_time or 0) / 1_000_000  # as in ffmpeg, a moment counts from the file's start
         results: list[StillResult] = []
         for request in requests:
             try:
                 deadline = time.monotonic() + timeout_sec
                 frame = _frame_at(container, stream, start, request.at_sec, deadline, stop)
-                chain = graphs.get(request.filters) or graphs.setdefault(
-                    request.filters, _Chain(stream, request.filters)
-                )
+                key = (upright_filters(frame.rotation), request.filters)
+                chain = graphs.get(key) or graphs.setdefault(key, _Chain(stream, ",".join(filter(None, key))))
                 results.append(encoder.jpeg(chain.apply(frame)))
             except FfmpegError as error:
                 results.append(error)
             except (av.error.FFmpegError, ValueError) as error:
                 results.append(StillFailed(f"no still at {request.at_sec:.2f} s: {_reason(error)}"))
         return results
+
+
+def upright_filters(rotation: float) -> str:
+    """The filters that turn a frame rotated `rotation` degrees counter-clockwise for display (a display
+    matrix, as libav reports it) upright — what ffmpeg's own autorotation inserts."""
+    quarter_turns = round(rotation / 90) % 4
+    return {0: "", 1: "transpose=cclock", 2: "hflip,vflip", 3: "transpose=clock"}[quarter_turns]
 
 
 def _frame_at(

@@ -91,6 +91,18 @@ def write_blank_video(path: Path, duration_sec: float) -> Path:
     return path
 
 
+def rotated_for_display(source: Path, path: Path, degrees: int) -> Path:
+    """A copy of `source` (streams copied, not re-encoded) whose display matrix turns its frames
+    `degrees` counter-clockwise, as a phone stores a portrait recording: landscape frames, turned."""
+    command = [
+        ffmpeg_executable(),
+        *("-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
+        *("-display_rotation:v", str(degrees), "-i", str(source), "-c", "copy", str(path)),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+    return path
+
+
 def write_long_video(path: Path, duration_sec: int, fps: int = 2, gop_sec: int = 4) -> Path:
     """Write a textured 1280x720 H.264 MP4 quickly (low frame rate, ultrafast preset)."""
     source = f"testsrc2=s={FRAME_WIDTH}x{FRAME_HEIGHT}:r={fps}:d={duration_sec}"
@@ -156,6 +168,8 @@ async def read_video_frame(runner: FfmpegRunner, video_path: Path, at_sec: float
     args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-ss", f"{at_sec:.3f}", "-i", str(video_path)]
     args += ["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
     result = (await runner.run(args, timeout_sec=30, capture_stdout=True)).check(f"decoding {video_path}")
-    if len(result.stdout) != 3 * info.pixel_width * info.pixel_height:
+    turned = info.rotation in (90, 270)  # ffmpeg turns frames upright as it decodes
+    width, height = (info.pixel_height, info.pixel_width) if turned else (info.pixel_width, info.pixel_height)
+    if len(result.stdout) != 3 * width * height:
         raise ValueError(f"{video_path}: no whole frame at {at_sec:.3f} s ({len(result.stdout)} bytes)")
-    return RgbImage(info.pixel_width, info.pixel_height, result.stdout)
+    return RgbImage(width, height, result.stdout)
