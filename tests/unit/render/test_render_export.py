@@ -1,6 +1,7 @@
 """Whole renders on real ffmpeg: the cut, the sizes, captions, the face crop, reuse and leftovers."""
 
 import itertools
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -276,6 +277,60 @@ async def test_the_face_crop_follows_a_face_across_the_frame(
     for at in (0.6, 5.4):  # the centre crop loses the face near either edge
         (still,) = decoded_frames(tmp_path / centre.file_path, 270, 480, at_sec=at)
         assert face_centre(still) is None
+
+
+def face_passes(runner: CountingRunner) -> int:
+    return sum("rawvideo" in call for call in runner.calls)
+
+
+def render_graphs(runner: CountingRunner) -> list[str]:
+    return [call[call.index("-filter_complex") + 1] for call in runner.calls if "libx264" in call]
+
+
+async def test_another_face_export_of_the_same_range_reuses_the_face_pass(
+    face_source: Path, tmp_path: Path
+) -> None:
+    runner = CountingRunner()
+    options = RenderOptions(media_root=tmp_path)
+    face = settings(reframe=ReframeMode.FACE)
+    square = settings(AspectRatio.SQUARE, ReframeMode.FACE)
+
+    await render_export(request(face_source, 0.0, 6.0, face, export_id="e-1"), runner=runner, options=options)
+    scanned = face_passes(runner)
+    await render_export(
+        request(face_source, 0.0, 6.0, square, export_id="e-2"), runner=runner, options=options
+    )
+    await render_export(request(face_source, 1.0, 6.0, face, export_id="e-3"), runner=runner, options=options)
+
+    assert scanned >= 1
+    assert face_passes(runner) == 2 * scanned  # the square export found the kept samples, the edit did not
+    kept = sorted((tmp_path / "exports" / ".faces" / "b-1").glob("*.json"))
+    assert len(kept) == 2
+    for path in kept:
+        path.write_text("[[0, 0.5", encoding="utf-8")  # cut short: not a set of samples any more
+    fresh = CountingRunner()
+    await render_export(
+        request(face_source, 0.0, 6.0, square, export_id="e-4"), runner=fresh, options=options
+    )
+    assert face_passes(fresh) == scanned  # scanned again ...
+    assert render_graphs(fresh) == render_graphs(runner)[1:2]  # ... to the same crop path as the kept one
+
+
+async def test_a_replaced_source_video_is_scanned_for_faces_afresh(face_source: Path, tmp_path: Path) -> None:
+    runner = CountingRunner()
+    options = RenderOptions(media_root=tmp_path)
+    source = tmp_path / "videos" / "face.mp4"
+    source.parent.mkdir()
+    shutil.copyfile(face_source, source)
+    face = settings(reframe=ReframeMode.FACE)
+
+    await render_export(request(source, 0.0, 4.0, face, export_id="e-1"), runner=runner, options=options)
+    scanned = face_passes(runner)
+    shutil.copyfile(face_source, source.with_suffix(".new"))
+    source.with_suffix(".new").replace(source)  # the same path, another file
+    await render_export(request(source, 0.0, 4.0, face, export_id="e-2"), runner=runner, options=options)
+
+    assert face_passes(runner) == 2 * scanned
 
 
 async def test_an_existing_export_is_reused_without_rendering(timestamp_source: Path, tmp_path: Path) -> None:

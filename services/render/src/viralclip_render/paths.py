@@ -4,6 +4,8 @@
   by an atomic rename of a checked render, so an existing file is always whole;
 - `exports/.work/<export_id>/` — the render's scratch space (captions, the partial MP4); removed after a
   render, and removed before the next attempt when a crashed one left it;
+- `exports/.faces/<batch_id>/<key>.json` — the face pass's samples of one clip range, reused by the
+  next `face` export of the same range (`face_samples.py`);
 - `exports/.locks/<export_id>.lock` — an advisory `flock` held while rendering, so two replicas handed the
   same export (a redelivery after a rebalance) never render it at once; the kernel drops it with its
   process, so a killed render never blocks the next one.
@@ -23,6 +25,7 @@ from pathlib import Path, PurePosixPath
 EXPORTS_DIR = "exports"
 WORK_DIR = ".work"
 LOCKS_DIR = ".locks"
+FACES_DIR = ".faces"
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 LOCK_POLL_SEC = 0.25
 
@@ -42,6 +45,12 @@ def work_dir(media_root: Path, export_id: str) -> Path:
     """The scratch directory of one export's render."""
     _check_id("export_id", export_id)
     return media_root / EXPORTS_DIR / WORK_DIR / export_id
+
+
+def face_samples_dir(media_root: Path, batch_id: str) -> Path:
+    """The directory of one batch's kept face samples."""
+    _check_id("batch_id", batch_id)
+    return media_root / EXPORTS_DIR / FACES_DIR / batch_id
 
 
 def lock_path(media_root: Path, export_id: str) -> Path:

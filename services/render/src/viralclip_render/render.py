@@ -31,6 +31,7 @@ from viralclip_media import (
 )
 
 from .captions import CaptionWord, caption_document, caption_layout, caption_lines
+from .face_samples import face_samples_path, load_face_samples, store_face_samples
 from .faces import FaceScan, scan_faces
 from .facetrack import crop_path
 from .fonts import fonts_dir
@@ -243,23 +244,30 @@ async def _frame_graph(
     source_size = FrameSize(source.width, source.height)
     if mode is ReframeMode.FIT:
         return fit_graph(aspect, size, source_size, FRAMED)
-    try:
-        samples = await scan_faces(
-            runner,
-            request.source,
-            source_size,
-            request.start_sec,
-            duration,
-            timeout_sec=_remaining(deadline, options),
-            scan=options.face_scan,
-        )
-    except FfmpegTimeout:
-        raise _timed_out(options) from None
-    except FfmpegError as error:
-        raise RenderFailed(f"Rendering failed while looking for faces: {error}.") from None
+    kept = face_samples_path(
+        options.media_root, request.batch_id, request.source, request.start_sec, duration, options.face_scan
+    )
+    samples = load_face_samples(kept)
+    reused = samples is not None
+    if samples is None:
+        try:
+            samples = await scan_faces(
+                runner,
+                request.source,
+                source_size,
+                request.start_sec,
+                duration,
+                timeout_sec=_remaining(deadline, options),
+                scan=options.face_scan,
+            )
+        except FfmpegTimeout:
+            raise _timed_out(options) from None
+        except FfmpegError as error:
+            raise RenderFailed(f"Rendering failed while looking for faces: {error}.") from None
+        store_face_samples(kept, samples)
     path = crop_path(samples, crop_fraction(source_size, aspect))
     found = sum(sample.x is not None for sample in samples)
-    logger.info("face pass done", extra={"samples": len(samples), "with_face": found})
+    logger.info("face pass done", extra={"samples": len(samples), "with_face": found, "reused": reused})
     return face_graph(aspect, size, path, FRAMED)
 
 
