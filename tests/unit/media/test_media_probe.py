@@ -96,6 +96,18 @@ async def test_a_video_turned_for_display_gives_its_upright_size_and_keeps_the_s
     assert (info.pixel_width, info.pixel_height) == (320, 180)
 
 
+def test_the_banner_of_an_older_ffmpeg_gives_the_rotation_too() -> None:
+    older = BANNER.replace(
+        "(default)\n  Stream #0:1",
+        "(default)\n    Side data:\n      displaymatrix: rotation of -90.00 degrees\n  Stream #0:1",
+    )  # ffmpeg 5–7 (Debian's) print the display matrix in lower case, as one word
+
+    info = parse_ffmpeg_banner(Path("v.mp4"), older)
+
+    assert (info.width, info.height, info.rotation) == (720, 1280, 270)
+    assert parse_ffmpeg_banner(Path("v.mp4"), BANNER).rotation == 0
+
+
 def test_ffprobe_json_reads_the_display_matrix_or_the_older_rotate_tag() -> None:
     stream = {"codec_type": "video", "codec_name": "h264", "width": 1920, "height": 1080}
     matrix = {**stream, "side_data_list": [{"side_data_type": "Display Matrix", "rotation": -90}]}

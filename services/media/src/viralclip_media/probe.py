@@ -25,7 +25,8 @@ _FRAME_RATE = re.compile(r", (\d+(?:\.\d+)?)(k?) (?:fps|tbr)\b")
 _AUDIO_STREAM = re.compile(r"Stream #\S+.*?: Audio: (\w+)", re.M)
 _INPUT_FORMAT = re.compile(r"^Input #\d+, (.+?), from ", re.M)
 _STREAM_KIND = re.compile(r"^\s*Stream #\S+.*?: (\w+):", re.M)
-_ROTATION = re.compile(r"Display Matrix: rotation of (-?\d+(?:\.\d+)?) degrees")
+_ROTATION = re.compile(r"display ?matrix: rotation of (-?\d+(?:\.\d+)?) degrees", re.I)
+"""ffmpeg 9 prints "Display Matrix: rotation of -90.00 degrees", ffmpeg 7 and older "displaymatrix: …"."""
 _NEXT_STREAM = re.compile(r"^\s*Stream #", re.M)
 
 _CONSEQUENCES = (

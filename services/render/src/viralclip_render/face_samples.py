@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +23,9 @@ from .facetrack import FaceSample
 from .paths import face_samples_dir
 
 logger = logging.getLogger(__name__)
+
+SAMPLES_VERSION = 1
+"""Part of every key: raise it when the face search changes, so samples found the old way are not reused."""
 
 
 def face_samples_path(
@@ -32,7 +37,7 @@ def face_samples_path(
     except OSError:
         return None
     key = [str(source.resolve()), stat.st_size, stat.st_mtime_ns, f"{start_sec:.3f}", f"{duration_sec:.3f}"]
-    key += [scan.fps, scan.width]
+    key += [scan.fps, scan.width, SAMPLES_VERSION]
     digest = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
     return face_samples_dir(media_root, batch_id) / f"{digest}.json"
 
@@ -43,8 +48,8 @@ def load_face_samples(path: Path | None) -> list[FaceSample] | None:
         return None
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
-        return [FaceSample(float(t), _fraction(x), _fraction(y)) for t, x, y in rows]
-    except (OSError, ValueError, TypeError):
+        return [FaceSample(_seconds(t), _fraction(x), _fraction(y)) for t, x, y in rows]
+    except (OSError, ValueError, TypeError, OverflowError, RecursionError):
         return None
 
 
@@ -52,19 +57,29 @@ def store_face_samples(path: Path | None, samples: Sequence[FaceSample]) -> None
     """Keep `samples` at `path` (whole or not at all); a failure to write only costs the next export."""
     if path is None:
         return
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps([[s.t, s.x, s.y] for s in samples]), encoding="utf-8")
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".part")
+        partial = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump([[s.t, s.x, s.y] for s in samples], file)
         os.replace(partial, path)
     except OSError as error:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         logger.warning("face samples not kept", extra={"reason": str(error)})
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+        raise ValueError(f"a sample time must be a number of seconds, not {value!r}")
+    return float(value)
 
 
 def _fraction(value: object) -> float | None:
     if value is None:
         return None
-    if not isinstance(value, int | float):
-        raise TypeError(f"a face position must be a number, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"a face position must be a fraction of the frame, not {value!r}")
     return float(value)

@@ -42,6 +42,7 @@ GRADE_FLOORS: tuple[tuple[float, Grade], ...] = (
 CUTS_PER_MINUTE_FOR_FULL_SCORE = 12.0
 BOILERPLATE_FULL_SHARE = 0.5
 BOILERPLATE_FLOOR = 0.35
+MAX_OPENERS_BEFORE_LIST_ITEM = 3
 
 
 @dataclass(frozen=True)
@@ -240,14 +241,18 @@ def opens_list_item(sentence: str, profile: LanguageProfile) -> bool:
     """Whether `sentence` opens the next item of a spoken list — "Secondly, ...", "And the third
     reason ...", "Kedua, ...", "Yang terakhir ..." — which leans on the items before it. An ordinal that
     is also an ordinary word ("second", "kedua": both) counts only with a comma or colon after it."""
-    lowered = [token.lower() for token in words(sentence)]
-    rest = lowered[starts_with(lowered, profile.dangling_openers | profile.fillers) :]
-    if starts_with(rest, profile.list_continuations):
-        return True
-    if not rest or rest[0] not in profile.list_ordinals:
-        return False
-    after = re.search(rf"\b{re.escape(rest[0])}\b\s*([,:])?", sentence.lower())
-    return after is not None and after.group(1) is not None
+    rest = [token.lower() for token in words(sentence)]
+    openers = profile.dangling_openers | profile.fillers
+    for _ in range(MAX_OPENERS_BEFORE_LIST_ITEM + 1):  # "Oke, jadi yang kedua …": past each opener in turn
+        if starts_with(rest, profile.list_continuations):
+            return True
+        if rest and rest[0] in profile.list_ordinals:
+            after = re.search(rf"\b{re.escape(rest[0])}\b\s*([,:])?", sentence.lower())
+            return after is not None and after.group(1) is not None
+        if not (cut := starts_with(rest, openers)):
+            return False
+        rest = rest[cut:]
+    return False
 
 
 def _flow(
