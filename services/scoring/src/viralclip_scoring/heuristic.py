@@ -136,11 +136,12 @@ def best_clip(
     segments = sorted(window.transcript, key=lambda segment: segment.start_sec)
     sentences = window_sentences(segments, profile)
     flags = boilerplate_flags(sentences, profile, timeline or (window.start_sec, window.end_sec))
+    list_items = [opens_list_item(sentence.text, profile) for sentence in sentences]
     trend_words = profile.trend_words(config.video_type.value)
     cut_density = _cut_density(window) if config.video_type is VideoType.GAMING else None
     best: tuple[float, _Span, SubScores] | None = None
     for first, last in _spans(segments, config.clip_length_preset.bounds_sec):
-        span = _span(first, last, sentences, flags, profile)
+        span = _span(first, last, sentences, flags, list_items)
         scores = sub_scores(
             segments[first : last + 1],
             profile,
@@ -305,8 +306,10 @@ def _spans(segments: Sequence[TranscriptSegment], bounds: tuple[float, float]) -
 
 
 def _span(
-    first: int, last: int, sentences: Sequence[Sentence], flags: Sequence[bool], profile: LanguageProfile
+    first: int, last: int, sentences: Sequence[Sentence], flags: Sequence[bool], list_items: Sequence[bool]
 ) -> _Span:
+    """The span of segments first..last; `flags` and `list_items` say, per sentence, whether it is
+    boilerplate and whether it opens the next item of a spoken list."""
     touching = [
         (sentence, flag)
         for sentence, flag in zip(sentences, flags, strict=True)
@@ -315,14 +318,14 @@ def _span(
     whole = tuple(s for s, _ in touching if s.first_segment >= first and s.last_segment <= last)
     total = sum(len(s.text.split()) for s, _ in touching) or 1
     boiler = sum(len(s.text.split()) for s, flag in touching if flag)
-    following = next((s for s in sentences if s.first_segment > last), None)
+    following = next((i for i, s in enumerate(sentences) if s.first_segment > last), None)
     return _Span(
         first=first,
         last=last,
         whole=whole,
         starts_mid_sentence=bool(touching) and touching[0][0].first_segment < first,
         ends_mid_sentence=bool(touching) and touching[-1][0].last_segment > last,
-        ends_before_list_item=following is not None and opens_list_item(following.text, profile),
+        ends_before_list_item=following is not None and list_items[following],
         boilerplate_share=boiler / total,
     )
 
